@@ -1,0 +1,64 @@
+"""Nordialog: school-development dialogues and the commitments that come out of them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from app.errors import StartupError
+
+__all__ = ["create_app", "StartupError"]
+
+
+def create_app(config_override: dict | None = None) -> Flask:
+    """Build the app: config -> extensions -> database -> blueprints -> errors -> cli.
+
+    Raises StartupError with a message an operator can act on when the configuration or the
+    database is not usable. Under the ``flask`` command that message is printed without a
+    traceback.
+    """
+    try:
+        return _build(config_override)
+    except StartupError as err:
+        if click.get_current_context(silent=True) is not None:
+            raise click.ClickException(str(err)) from err
+        raise
+
+
+def _build(config_override: dict | None) -> Flask:
+    from app import cli, health
+    from app.config import PROJECT_ROOT, load_config
+    from app.db import DatabaseUrl, init_db, open_database
+    from app.errors import register_error_handlers
+    from app.i18n import init_i18n
+
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.update(load_config(Path(app.instance_path), config_override))
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("yoyo").setLevel(logging.WARNING)  # one line per SQL statement otherwise
+
+    init_i18n(app)
+    url = DatabaseUrl.parse(app.config["DATABASE_URL"])
+    _require_current_schema(url, app.config["MIGRATIONS_DIR"])
+    init_db(app, open_database(url), url)
+
+    app.register_blueprint(health.bp)
+    register_error_handlers(app)
+    cli.register(app)
+    return app
+
+
+def _require_current_schema(url, migrations_dir: str) -> None:
+    """Refuse to serve on a schema older than the code (the check also proves we can connect)."""
+    from app.migrate import status
+
+    state = status(url, migrations_dir)
+    if state["pending"]:
+        current = state["version"] or "empty"
+        raise StartupError(
+            f"The database at {url.redacted} is at schema version {current}; "
+            f"pending migrations: {', '.join(state['pending'])}. Run `flask db upgrade` first."
+        )

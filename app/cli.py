@@ -1,0 +1,168 @@
+"""Command line: ``flask db``, ``flask seed``, ``flask translate`` and ``flask demo``.
+
+``db``, ``translate`` and ``demo`` are registered as Flask plugin commands (entry points in
+pyproject.toml) because they must work before the schema exists or without a database at all;
+the rest are attached to the app and run inside one ``db_session`` each.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from pony.orm import db_session
+
+from app.config import PROJECT_ROOT, load_config
+from app.db import DatabaseUrl
+from app.errors import StartupError
+
+
+def _configured_url() -> tuple[DatabaseUrl, dict]:
+    config = load_config(PROJECT_ROOT / "instance")
+    return DatabaseUrl.parse(config["DATABASE_URL"]), config
+
+
+def in_db_session(func):
+    """Run a command in one transaction: committed when it returns, rolled back if it fails."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with db_session:
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+# --- flask db -----------------------------------------------------------------------------
+
+@click.group("db", help="Apply and inspect the database migrations.")
+def db_cli() -> None:
+    pass
+
+
+@db_cli.command("upgrade", help="Apply every pending migration (safe to run again).")
+def db_upgrade() -> None:
+    from app.migrate import upgrade
+
+    try:
+        url, config = _configured_url()
+        applied = upgrade(url, config["MIGRATIONS_DIR"])
+    except StartupError as err:
+        raise click.ClickException(str(err)) from err
+    if applied:
+        click.echo(f"Applied {len(applied)} migration(s) to {url.redacted}: {', '.join(applied)}")
+    else:
+        click.echo(f"{url.redacted} is up to date.")
+
+
+@db_cli.command("status", help="Show the schema version and pending migrations.")
+def db_status() -> None:
+    from app.migrate import status
+
+    try:
+        url, config = _configured_url()
+        state = status(url, config["MIGRATIONS_DIR"])
+    except StartupError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"database: {url.redacted}")
+    click.echo(f"schema version: {state['version'] or '(empty)'}")
+    click.echo(f"pending: {', '.join(state['pending']) or 'none'}")
+
+
+# --- flask translate ----------------------------------------------------------------------
+
+@click.group("translate", help="Extract, update and compile the translation catalogs.")
+def translate_cli() -> None:
+    pass
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+LOCALES = PROJECT_ROOT / "locales"
+
+
+@translate_cli.command("extract", help="Collect marked strings into locales/messages.pot.")
+def translate_extract() -> None:
+    _pybabel("extract", "-F", str(LOCALES / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+             "--no-location", "--sort-output", "--project", "Nordialog",
+             "--copyright-holder", "Nordialog", "-o", str(LOCALES / "messages.pot"),
+             str(PROJECT_ROOT / "app"))
+    click.echo("Wrote locales/messages.pot")
+
+
+@translate_cli.command("update", help="Extract, then merge new strings into da, nb and sv.")
+@click.pass_context
+def translate_update(ctx: click.Context) -> None:
+    ctx.invoke(translate_extract)
+    _pybabel("update", "-i", str(LOCALES / "messages.pot"), "-d", str(LOCALES),
+             "--no-fuzzy-matching", "--ignore-obsolete")
+    click.echo("Updated da, nb and sv; translate the new empty entries, then compile.")
+
+
+@translate_cli.command("compile", help="Compile the catalogs to .mo files.")
+def translate_compile() -> None:
+    from app.i18n import compile_catalogs
+
+    compiled = compile_catalogs(LOCALES, force=True)
+    click.echo(f"Compiled: {', '.join(compiled) or 'nothing'}")
+
+
+# --- flask demo ---------------------------------------------------------------------------
+
+@click.command("demo", help="Migrate, load the programmes and demo data, and serve Nordialog.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Set up the database and stop.")
+def demo_cli(host: str, port: int, no_serve: bool) -> None:
+    from werkzeug.serving import run_simple
+
+    from app import create_app
+    from app.migrate import upgrade
+    from app.seeding.demo import load_demo
+    from app.seeding.programmes import load_programmes
+
+    try:
+        url, config = _configured_url()
+        upgrade(url, config["MIGRATIONS_DIR"])
+        app = create_app()
+    except StartupError as err:
+        raise click.ClickException(str(err)) from err
+    with app.app_context(), db_session:
+        programmes = load_programmes(Path(app.config["SEED_DIR"]))
+        demo = load_demo(Path(app.config["SEED_DIR"]))
+    click.echo(programmes.summary())
+    click.echo(demo.summary())
+    if no_serve:
+        return
+    click.echo(f"Nordialog is running on http://{host}:{port}/ (database: {url.redacted})")
+    run_simple(host, port, app, use_reloader=False, threaded=True)
+
+
+# --- flask seed (app-bound) ---------------------------------------------------------------
+
+def register(app: Flask) -> None:
+    seed = click.Group("seed", help="Load programmes and demo data (idempotent).")
+
+    @seed.command("programmes", help="Load or update the programmes in seed/.")
+    @in_db_session
+    def seed_programmes() -> None:
+        from app.seeding.programmes import load_programmes
+
+        click.echo(load_programmes(Path(current_app.config["SEED_DIR"])).summary())
+
+    @seed.command("demo", help="Load the demo owners, schools and their cycles.")
+    @in_db_session
+    def seed_demo() -> None:
+        from app.seeding.demo import load_demo
+        from app.seeding.programmes import load_programmes
+
+        load_programmes(Path(current_app.config["SEED_DIR"]))
+        click.echo(load_demo(Path(current_app.config["SEED_DIR"])).summary())
+
+    app.cli.add_command(seed)

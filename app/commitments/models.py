@@ -1,0 +1,74 @@
+"""Commitments (what a meeting bound someone to do), their history, and follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pony.orm import Json, LongStr, Optional, PrimaryKey, Required, Set
+
+from app.common.model import AppendOnly, Stamped, stamp_columns
+from app.i18n import _l
+
+SCOPES = {"local": _l("Local"), "central": _l("Central")}
+
+
+def define(db):
+    class Commitment(Stamped, db.Entity):
+        _table_ = "commitment"
+        id = PrimaryKey(int, auto=True)
+        engagement = Required("Engagement")
+        meeting = Optional("Meeting")
+        title = Required(str, 300)
+        background = Optional(LongStr)
+        actions = Optional(LongStr)
+        theme = Optional("Theme")
+        responsible_organisation = Required("Organisation")
+        responsible_person = Optional(str, 200)
+        binding = Required(bool, default=True)
+        corrective = Required(bool, default=False)
+        scope = Required(str, 16, default="local")
+        success_criterion = Optional(LongStr)
+        target_indicator = Optional("Indicator")
+        target_value = Optional(float)
+        due_date = Required(date)
+        follow_up_interval_days = Optional(int)
+        next_follow_up_on = Optional(date)
+        status = Required(str, 32, default="agreed")
+        progress = Required(int, default=0)
+        confidential = Required(bool, default=False)
+        carried_over_from = Optional("Commitment", reverse="carried_over_to")
+        carried_over_to = Optional("Commitment", reverse="carried_over_from")
+        locals().update(stamp_columns())
+
+        # History and follow-ups outlive any attempt to delete: commitments are cancelled instead.
+        events = Set("CommitmentEvent", cascade_delete=False)
+        follow_ups = Set("FollowUp", cascade_delete=False)
+
+    class CommitmentEvent(AppendOnly, db.Entity):
+        """One entry of a commitment's append-only history."""
+
+        _table_ = "commitment_event"
+        id = PrimaryKey(int, auto=True)
+        commitment = Required(Commitment)
+        occurred_at = Required(datetime)
+        kind = Required(str, 32)
+        from_status = Optional(str, 32, nullable=True)
+        to_status = Optional(str, 32, nullable=True)
+        reason = Optional(LongStr)
+        changes = Optional(Json, nullable=True)
+        actor = Optional(str, 200)
+        locals().update(stamp_columns())
+
+    class FollowUp(Stamped, db.Entity):
+        _table_ = "follow_up"
+        id = PrimaryKey(int, auto=True)
+        commitment = Required(Commitment)
+        occurred_on = Required(date)
+        author = Optional(str, 200)
+        status_to = Optional(str, 32, nullable=True)
+        progress = Optional(int)
+        narrative = Required(LongStr)
+        # Indicator values and document references that back the narrative.
+        evidence = Optional(Json, nullable=True)
+        next_follow_up_on = Optional(date)
+        locals().update(stamp_columns())

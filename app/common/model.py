@@ -1,0 +1,56 @@
+"""What every entity shares: UTC timestamps and a version for optimistic concurrency.
+
+Pony collects attributes only from an entity's own class body, so each entity declares
+``created_at``, ``updated_at`` and ``version`` itself (``stamp_columns()`` keeps them identical);
+the hooks that maintain them live here once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pony.orm import Required
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive (the database columns hold UTC without a zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def stamp_columns() -> dict:
+    """The three bookkeeping columns, to spread into an entity body with ``locals().update``."""
+    return {
+        "created_at": Required(datetime, default=utcnow),
+        "updated_at": Required(datetime, default=utcnow),
+        "version": Required(int, default=1),
+    }
+
+
+class Stamped:
+    """Mixin (listed before ``db.Entity``): keeps ``updated_at`` and ``version`` honest."""
+
+    def before_insert(self) -> None:
+        now = utcnow()
+        self.created_at = now
+        self.updated_at = now
+        self.version = 1
+
+    def before_update(self) -> None:
+        self.updated_at = utcnow()
+        self.version += 1
+
+
+class AppendOnly:
+    """Mixin for history rows: written once, never changed (the database enforces it too)."""
+
+    def before_insert(self) -> None:
+        now = utcnow()
+        self.created_at = now
+        self.updated_at = now
+        self.version = 1
+
+    def before_update(self) -> None:
+        raise TypeError(f"{type(self).__name__} is append-only")
+
+    def before_delete(self) -> None:
+        raise TypeError(f"{type(self).__name__} is append-only")

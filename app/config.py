@@ -1,0 +1,72 @@
+"""Configuration: defaults, then the environment, then an explicit override.
+
+Only what an operator may need to change is read from the environment; everything else is a
+default here. Nothing in this module touches the database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from app.errors import StartupError
+
+#: The checkout's root: migrations/, locales/ and seed/ live beside the app package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENTS = ("development", "production", "test")
+
+
+def load_config(instance_path: Path, override: dict | None = None) -> dict:
+    """Build the app's configuration as a plain dict.
+
+    ``DATABASE_URL`` defaults to a SQLite file under ``instance/``. ``SECRET_KEY`` must come
+    from the environment in production; elsewhere one is generated once and kept under
+    ``instance/`` so sessions survive restarts.
+    """
+    override = dict(override or {})
+    env = override.get("NORDIALOG_ENV") or os.environ.get("NORDIALOG_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise StartupError(
+            f"NORDIALOG_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}."
+        )
+    config: dict = {
+        "NORDIALOG_ENV": env,
+        "DATABASE_URL": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'nordialog.sqlite3'}",
+        # A request body larger than this gets 413 before any view runs.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("NORDIALOG_MAX_CONTENT_LENGTH", 32 * 1024 * 1024)),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "locales"),
+        "MIGRATIONS_DIR": str(PROJECT_ROOT / "migrations"),
+        "SEED_DIR": str(PROJECT_ROOT / "seed"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "JSON_SORT_KEYS": False,
+    }
+    config.update(override)
+    if "SECRET_KEY" not in override:
+        config["SECRET_KEY"] = _secret_key(env, instance_path)
+    return config
+
+
+def _secret_key(env: str, instance_path: Path) -> str:
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    if env == "production":
+        raise StartupError(
+            "SECRET_KEY must be set in the environment when NORDIALOG_ENV=production."
+        )
+    # Local use: generate once and keep it, so signed-in sessions survive a restart.
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

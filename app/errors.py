@@ -1,0 +1,140 @@
+"""Domain errors and the one error shape every client sees.
+
+Services raise ``DomainError`` subclasses with messages marked for translation; the handlers
+registered here roll back the request's transaction first and then answer in the reader's
+language: JSON ``{code, status, message, errors}`` for the API, an HTML page for the web.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The service cannot start (bad configuration, unreachable database). Shown as is."""
+
+
+class DomainError(Exception):
+    """A request that the domain rules refuse. ``message`` and ``errors`` may be lazy strings."""
+
+    status: int = HTTPStatus.BAD_REQUEST
+
+    def __init__(self, message: Any, errors: dict | None = None, **extra: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.errors = errors or {}
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = HTTPStatus.NOT_FOUND
+
+
+class Forbidden(DomainError):
+    status = HTTPStatus.FORBIDDEN
+
+
+class Conflict(DomainError):
+    """The request contradicts the current state (a status graph, a lifecycle, a duplicate)."""
+
+    status = HTTPStatus.CONFLICT
+
+
+class InvalidInput(DomainError):
+    """Field-level validation failures: ``errors`` maps field names to lists of messages."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+def wants_json() -> bool:
+    """API paths and clients that ask for JSON get JSON; browsers get a page."""
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _render(value: Any) -> Any:
+    """Turn lazy strings (and nested containers of them) into plain text for output."""
+    if isinstance(value, dict):
+        return {str(k): _render(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_render(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
+
+
+def error_response(status: int, message: Any, errors: dict | None = None, **extra: Any):
+    """The single error shape, as JSON or as an HTML page depending on the client."""
+    phrase = HTTPStatus(status).phrase
+    body = {"code": status, "status": phrase, "message": _render(message)}
+    if errors:
+        body["errors"] = _render(errors)
+    body.update(_render(extra))
+    if wants_json():
+        response = jsonify(body)
+    else:
+        response = make_response(render_template("error.html", error=body))
+    response.status_code = status
+    return response
+
+
+def _rollback() -> None:
+    # Import here: errors.py is imported by config before the ORM is set up.
+    from pony.orm import rollback
+
+    try:
+        rollback()
+    except Exception:  # noqa: BLE001 - nothing to roll back outside a db_session
+        log.debug("rollback outside db_session", exc_info=True)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every handler rolls back first, so a refused request never leaves half-written data."""
+    from app.i18n import _
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(err: DomainError):
+        _rollback()
+        return error_response(err.status, err.message, err.errors, **err.extra)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(err: HTTPException):
+        _rollback()
+        messages = {
+            400: _("The request could not be understood."),
+            401: _("Please sign in to continue."),
+            403: _("You do not have access to this."),
+            404: _("Nothing was found at this address."),
+            405: _("This method is not allowed here."),
+            413: _("The request is too large."),
+            415: _("This content type is not supported."),
+            429: _("Too many attempts. Please wait a moment and try again."),
+        }
+        data = getattr(err, "data", None) or {}
+        errors = data.get("messages") or data.get("errors")
+        code = err.code or 500
+        message = messages.get(code, err.description or HTTPStatus(code).phrase)
+        return error_response(code, message, errors)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(err: Exception):
+        _rollback()
+        error_id = uuid.uuid4().hex[:12]
+        # The log keeps the detail; the user gets an id to quote, never a stack trace.
+        log.exception("unhandled error %s on %s %s", error_id, request.method, request.path)
+        return error_response(
+            500,
+            _("Something went wrong on our side. Please quote error %(error_id)s.",
+              error_id=error_id),
+            error_id=error_id,
+        )

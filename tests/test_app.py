@@ -1,0 +1,168 @@
+"""The app factory, configuration, the request's unit of work and /healthz."""
+
+from pathlib import Path
+
+import pytest
+from pony.orm import db_session
+
+from app import create_app
+from app.config import load_config
+from app.db import DatabaseUrl
+from app.errors import InvalidInput, StartupError
+
+
+def test_secret_key_is_generated_once_and_kept_for_local_use(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("NORDIALOG_ENV", raising=False)
+    first = load_config(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 32
+    assert load_config(tmp_path)["SECRET_KEY"] == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_requires_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("NORDIALOG_ENV", "production")
+    with pytest.raises(StartupError, match="SECRET_KEY"):
+        load_config(tmp_path)
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    config = load_config(tmp_path)
+    assert config["SECRET_KEY"] == "from-the-environment"
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_default_database_is_a_sqlite_file_under_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert load_config(tmp_path)["DATABASE_URL"] == f"sqlite:///{tmp_path}/nordialog.sqlite3"
+
+
+def test_environment_and_override_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://a@b/c")
+    assert load_config(tmp_path)["DATABASE_URL"] == "postgresql://a@b/c"
+    assert load_config(tmp_path, {"DATABASE_URL": "sqlite:///x"})["DATABASE_URL"] == "sqlite:///x"
+
+
+def test_unknown_environment_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("NORDIALOG_ENV", "staging")
+    with pytest.raises(StartupError, match="NORDIALOG_ENV"):
+        load_config(tmp_path)
+
+
+@pytest.mark.parametrize("url,message", [
+    ("mysql://x/y", "must start with sqlite:/// or postgresql://"),
+    ("sqlite:///:memory:", "must name a file"),
+    ("sqlite://", "must name a file"),
+])
+def test_bad_database_urls_say_what_is_wrong(url, message):
+    with pytest.raises(StartupError, match=message):
+        DatabaseUrl.parse(url)
+
+
+def test_password_is_never_shown():
+    url = DatabaseUrl.parse("postgresql://app:s3cret@db.example:5432/nordialog")
+    assert "s3cret" not in url.redacted
+    assert url.redacted == "postgresql://app:***@db.example:5432/nordialog"
+
+
+def test_unreachable_postgresql_fails_at_start_with_a_clear_message():
+    with pytest.raises(StartupError) as failed:
+        create_app({"DATABASE_URL": "postgresql://app:s3cret@127.0.0.1:1/nordialog",
+                    "SECRET_KEY": "x"})
+    message = str(failed.value)
+    assert "Cannot reach the database at postgresql://app:***@127.0.0.1:1/nordialog" in message
+    assert "s3cret" not in message
+
+
+def test_an_unmigrated_database_is_refused_with_the_remedy(tmp_path):
+    with pytest.raises(StartupError, match="flask db upgrade"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3", "SECRET_KEY": "x"})
+
+
+@pytest.fixture
+def app_with_probe(app):
+    """Routes that write and then fail in different ways, to watch the unit of work."""
+    if "probe" not in app.blueprints:
+        from flask import Blueprint
+
+        from app.db import db
+
+        probe = Blueprint("probe", __name__)
+
+        def write(name):
+            db.Theme(key=name, labels={"en": name})
+
+        @probe.post("/probe/ok/<name>")
+        def ok(name):
+            write(name)
+            return "written", 201
+
+        @probe.post("/probe/crash/<name>")
+        def crash(name):
+            write(name)
+            raise RuntimeError("boom")
+
+        @probe.post("/probe/refuse/<name>")
+        def refuse(name):
+            write(name)
+            raise InvalidInput("no", {"name": ["bad"]})
+
+        @probe.post("/probe/answer-400/<name>")
+        def answer_400(name):
+            write(name)
+            return "refused", 400
+
+        app.register_blueprint(probe)
+    return app
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/probe/crash/x", 500), ("/probe/refuse/x", 422), ("/probe/answer-400/x", 400)])
+def test_a_failed_request_writes_nothing(app_with_probe, path, status):
+    response = app_with_probe.test_client().post(path, headers={"Accept": "application/json"})
+    assert response.status_code == status
+    with app_with_probe.app_context(), db_session:
+        assert app_with_probe.extensions["nordialog.db"].Theme.get(key="x") is None
+
+
+def test_a_successful_request_is_committed(app_with_probe):
+    assert app_with_probe.test_client().post("/probe/ok/kept").status_code == 201
+    with app_with_probe.app_context(), db_session:
+        assert app_with_probe.extensions["nordialog.db"].Theme.get(key="kept") is not None
+
+
+def test_a_duplicate_found_at_commit_is_a_409_not_a_500(app_with_probe):
+    client = app_with_probe.test_client()
+    assert client.post("/probe/ok/same").status_code == 201
+    response = client.post("/probe/ok/same", headers={"Accept-Language": "sv",
+                                                   "Accept": "application/json"})
+    assert response.status_code == 409
+    assert response.json["message"] == ("Det skulle skapa en dubblett eller bryta en koppling "
+                                        "till en annan post.")
+
+
+def test_unexpected_errors_give_an_error_id_and_no_trace(app_with_probe):
+    response = app_with_probe.test_client().post("/probe/crash/y", headers={"Accept": "text/html"})
+    assert response.status_code == 500
+    assert "Traceback" not in response.text and "boom" not in response.text
+    assert "error" in response.text.lower()
+
+
+def test_healthz_reports_engine_schema_and_counts(client, engine):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json
+    assert body["status"] == "ok"
+    assert body["database"] == {"engine": engine, "reachable": True,
+                                "schema_version": "0001_initial"}
+    assert set(body["counts"]) == {"organisations", "programmes", "engagements", "meetings",
+                                   "commitments"}
+    assert "password" not in response.text and "postgresql://" not in response.text
+
+
+def test_the_factory_builds_independent_apps(engine_databases, tmp_path):
+    database = engine_databases("sqlite")
+    other = create_app({"DATABASE_URL": database.url, "SECRET_KEY": "x", "TESTING": True})
+    assert other is not database.app
+    assert other.extensions["nordialog.db"] is not database.app.extensions["nordialog.db"]
+    assert Path(other.instance_path).name == "instance"
