@@ -130,3 +130,11 @@ def close_engagement(engagement, *, status: str = "completed", ends_on: date | N
 def year_wheel(engagement) -> list:
     flush()
     return sorted(engagement.year_wheel, key=lambda step: (step.position, step.month, step.id))
+
+
+def mark_step(step, *, done: bool, on: date | None = None) -> None:
+    """Tick a year-wheel step off (or undo it); a done step remembers the day."""
+    if done and on is None:
+        raise InvalidInput(_("A done step needs its date."), {"done_on": [_("Required.")]})
+    step.done = done
+    step.done_on = on if done else None
