@@ -29,7 +29,9 @@ def create_app(config_override: dict | None = None) -> Flask:
 
 
 def _build(config_override: dict | None) -> Flask:
-    from app import cli, health
+    from app import cli, health, web
+    from app.accounts import views as accounts_views
+    from app.accounts.auth import init_auth
     from app.config import PROJECT_ROOT, load_config
     from app.db import DatabaseUrl, init_db, open_database
     from app.errors import register_error_handlers
@@ -44,8 +46,11 @@ def _build(config_override: dict | None) -> Flask:
     url = DatabaseUrl.parse(app.config["DATABASE_URL"])
     _require_current_schema(url, app.config["MIGRATIONS_DIR"])
     init_db(app, open_database(url), url)
+    init_auth(app)
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(web.bp)
     register_error_handlers(app)
     cli.register(app)
     return app

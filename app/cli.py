@@ -14,6 +14,7 @@ import click
 from flask import Flask, current_app
 from pony.orm import db_session
 
+from app.accounts.audit import audit_context
 from app.config import PROJECT_ROOT, load_config
 from app.db import DatabaseUrl
 from app.errors import StartupError
@@ -25,11 +26,14 @@ def _configured_url() -> tuple[DatabaseUrl, dict]:
 
 
 def in_db_session(func):
-    """Run a command in one transaction: committed when it returns, rolled back if it fails."""
+    """Run a command in one transaction: committed when it returns, rolled back if it fails.
+
+    Changes are attributed to the command line in the audit log.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with db_session:
+        with audit_context(None, "cli"), db_session:
             return func(*args, **kwargs)
 
     return wrapper
@@ -133,7 +137,7 @@ def demo_cli(host: str, port: int, no_serve: bool) -> None:
         app = create_app()
     except StartupError as err:
         raise click.ClickException(str(err)) from err
-    with app.app_context(), db_session:
+    with app.app_context(), audit_context(None, "cli"), db_session:
         programmes = load_programmes(Path(app.config["SEED_DIR"]))
         demo = load_demo(Path(app.config["SEED_DIR"]))
     click.echo(programmes.summary())
@@ -166,3 +170,7 @@ def register(app: Flask) -> None:
         click.echo(load_demo(Path(current_app.config["SEED_DIR"])).summary())
 
     app.cli.add_command(seed)
+
+    from app.accounts import cli as accounts_cli
+
+    accounts_cli.register(app)

@@ -46,6 +46,8 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "JSON_SORT_KEYS": False,
+        # Werkzeug's scrypt (N=2^15, r=8, p=1): salted and memory-hard. Tests lower the cost.
+        "PASSWORD_HASH_METHOD": "scrypt",
     }
     config.update(override)
     if "SECRET_KEY" not in override:

@@ -81,6 +81,7 @@ class DatabaseUrl:
 
 def define_entities(database: Database) -> None:
     """Declare every entity of the domain on ``database`` (order does not matter)."""
+    from app.accounts import models as accounts
     from app.commitments import models as commitments
     from app.engagements import models as engagements
     from app.indicators import models as indicators
@@ -90,7 +91,7 @@ def define_entities(database: Database) -> None:
     from app.themes import models as themes
 
     for module in (organisations, programmes, themes, indicators, engagements, meetings,
-                   commitments):
+                   commitments, accounts):
         module.define(database)
 
 

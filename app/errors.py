@@ -23,19 +23,34 @@ class StartupError(Exception):
 
 
 class DomainError(Exception):
-    """A request that the domain rules refuse. ``message`` and ``errors`` may be lazy strings."""
+    """A request that the domain rules refuse. ``message`` and ``errors`` may be lazy strings.
+
+    ``extra`` goes into the response body; ``audit`` (never shown) tells the handler what to
+    record when the class has an ``audit_action``.
+    """
 
     status: int = HTTPStatus.BAD_REQUEST
+    audit_action: str | None = None
+    #: An HTML page to answer a browser with instead of the generic error page (a form shown
+    #: again with the message beside it and what was typed still in it).
+    page: str | None = None
 
-    def __init__(self, message: Any, errors: dict | None = None, **extra: Any) -> None:
+    def __init__(self, message: Any, errors: dict | None = None, *, audit: dict | None = None,
+                 **extra: Any) -> None:
         super().__init__(str(message))
         self.message = message
         self.errors = errors or {}
+        self.audit = audit or {}
         self.extra = extra
 
 
 class NotFound(DomainError):
     status = HTTPStatus.NOT_FOUND
+
+
+class Unauthorized(DomainError):
+    status = HTTPStatus.UNAUTHORIZED
+    audit_action = "authentication_refused"
 
 
 class Forbidden(DomainError):
@@ -98,6 +113,28 @@ def _rollback() -> None:
         log.debug("rollback outside db_session", exc_info=True)
 
 
+def _record_refusal(err: DomainError) -> None:
+    """After the rollback, keep a record of the refusal itself (its own small transaction)."""
+    from pony.orm import commit
+
+    from app.accounts import audit
+    from app.accounts.services import record_failed_sign_in
+    from app.db import db
+
+    try:
+        if "sign_in_email" in err.audit:
+            record_failed_sign_in(err.audit["sign_in_email"], request.remote_addr or "-",
+                                  err.audit_action)
+        else:
+            audit.record(db, err.audit_action, entity=err.audit.get("entity"),
+                         entity_id=err.audit.get("entity_id"),
+                         summary=f"{request.method} {request.path}")
+        commit()
+    except Exception:  # noqa: BLE001 - a failed audit write must not hide the refusal
+        log.exception("could not record %s", err.audit_action)
+        _rollback()
+
+
 def register_error_handlers(app: Flask) -> None:
     """Every handler rolls back first, so a refused request never leaves half-written data."""
     from app.i18n import _
@@ -105,6 +142,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(err: DomainError):
         _rollback()
+        if err.audit_action:
+            _record_refusal(err)
+        if err.page is not None and not wants_json():
+            return make_response(err.page, err.status)
         return error_response(err.status, err.message, err.errors, **err.extra)
 
     @app.errorhandler(HTTPException)

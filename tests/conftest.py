@@ -28,7 +28,13 @@ ENGINES = ("sqlite", "postgresql")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = PROJECT_ROOT / "migrations"
 
-TEST_CONFIG = {"NORDIALOG_ENV": "test", "TESTING": True, "SECRET_KEY": "test-secret"}
+#: Migration ids in order, and the schema version a fully migrated database reports.
+MIGRATION_IDS = sorted(path.stem for path in (MIGRATIONS / "sqlite").glob("*.sql"))
+SCHEMA_VERSION = MIGRATION_IDS[-1]
+
+TEST_CONFIG = {"NORDIALOG_ENV": "test", "TESTING": True, "SECRET_KEY": "test-secret",
+               # Still salted scrypt, at a cost that lets tests create many accounts quickly.
+               "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
 
 
 def worker_id() -> str:

@@ -8,7 +8,14 @@ from yoyo import get_backend
 
 from app.db import DatabaseUrl
 from app.migrate import status, upgrade
-from tests.conftest import MIGRATIONS, fresh_database_url, postgres_admin_url, worker_id
+from tests.conftest import (
+    MIGRATION_IDS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    fresh_database_url,
+    postgres_admin_url,
+    worker_id,
+)
 
 YOYO_TABLES = {"_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"}
 
@@ -39,23 +46,23 @@ def test_both_engines_have_the_same_migrations():
 
 
 def test_upgrade_twice_changes_nothing(empty_database):
-    assert upgrade(empty_database, MIGRATIONS) == ["0001_initial"]
+    assert upgrade(empty_database, MIGRATIONS) == MIGRATION_IDS
     assert upgrade(empty_database, MIGRATIONS) == []
     state = status(empty_database, MIGRATIONS)
-    assert state == {"applied": ["0001_initial"], "pending": [], "version": "0001_initial"}
+    assert state == {"applied": MIGRATION_IDS, "pending": [], "version": SCHEMA_VERSION}
 
 
 def test_a_failing_migration_leaves_the_previous_version(empty_database, tmp_path):
     broken = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, broken)
-    (broken / empty_database.engine / "0002_broken.sql").write_text(
+    (broken / empty_database.engine / "9999_broken.sql").write_text(
         'CREATE TABLE "half_done" ("id" INTEGER);\n'
         'ALTER TABLE "commitment" ADD COLUMN "half_done_note" TEXT;\n'
         'INSERT INTO "no_such_table" VALUES (1);\n'
     )
     with pytest.raises(Exception, match="no_such_table"):
         upgrade(empty_database, broken)
-    assert status(empty_database, broken)["version"] == "0001_initial"
+    assert status(empty_database, broken)["version"] == SCHEMA_VERSION
     if empty_database.engine == "sqlite":
         tables = {r[0] for r in rows(empty_database,
                                      "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -68,9 +75,9 @@ def test_a_failing_migration_leaves_the_previous_version(empty_database, tmp_pat
     assert "half_done" not in tables
     assert "half_done_note" not in columns
     # Once fixed, the same migration applies cleanly.
-    (broken / empty_database.engine / "0002_broken.sql").write_text(
+    (broken / empty_database.engine / "9999_broken.sql").write_text(
         'CREATE TABLE "half_done" ("id" INTEGER);\n')
-    assert upgrade(empty_database, broken) == ["0002_broken"]
+    assert upgrade(empty_database, broken) == ["9999_broken"]
 
 
 PG_TYPES = {

@@ -19,15 +19,15 @@ def define(db):
         engagement = Required("Engagement")
         meeting = Optional("Meeting")
         title = Required(str, 300)
-        background = Optional(LongStr)
-        actions = Optional(LongStr)
+        background = Optional(LongStr, lazy=False)
+        actions = Optional(LongStr, lazy=False)
         theme = Optional("Theme")
         responsible_organisation = Required("Organisation")
         responsible_person = Optional(str, 200)
         binding = Required(bool, default=True)
         corrective = Required(bool, default=False)
         scope = Required(str, 16, default="local")
-        success_criterion = Optional(LongStr)
+        success_criterion = Optional(LongStr, lazy=False)
         target_indicator = Optional("Indicator")
         target_value = Optional(float)
         due_date = Required(date)
@@ -44,6 +44,9 @@ def define(db):
         events = Set("CommitmentEvent", cascade_delete=False)
         follow_ups = Set("FollowUp", cascade_delete=False)
 
+        def _audit_confidential_(self) -> bool:
+            return self.confidential
+
     class CommitmentEvent(AppendOnly, db.Entity):
         """One entry of a commitment's append-only history."""
 
@@ -54,10 +57,13 @@ def define(db):
         kind = Required(str, 32)
         from_status = Optional(str, 32, nullable=True)
         to_status = Optional(str, 32, nullable=True)
-        reason = Optional(LongStr)
+        reason = Optional(LongStr, lazy=False)
         changes = Optional(Json, nullable=True)
         actor = Optional(str, 200)
         locals().update(stamp_columns())
+
+        def _audit_confidential_(self) -> bool:
+            return self.commitment.confidential
 
     class FollowUp(Stamped, db.Entity):
         _table_ = "follow_up"
@@ -67,8 +73,11 @@ def define(db):
         author = Optional(str, 200)
         status_to = Optional(str, 32, nullable=True)
         progress = Optional(int)
-        narrative = Required(LongStr)
+        narrative = Required(LongStr, lazy=False)
         # Indicator values and document references that back the narrative.
         evidence = Optional(Json, nullable=True)
         next_follow_up_on = Optional(date)
         locals().update(stamp_columns())
+
+        def _audit_confidential_(self) -> bool:
+            return self.commitment.confidential

@@ -1,8 +1,8 @@
-"""What every entity shares: UTC timestamps and a version for optimistic concurrency.
+"""What every entity shares: UTC timestamps, a version for optimistic concurrency, an audit trail.
 
 Pony collects attributes only from an entity's own class body, so each entity declares
 ``created_at``, ``updated_at`` and ``version`` itself (``stamp_columns()`` keeps them identical);
-the hooks that maintain them live here once.
+the hooks that maintain them, and that write the audit log, live here once.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def stamp_columns() -> dict:
 
 
 class Stamped:
-    """Mixin (listed before ``db.Entity``): keeps ``updated_at`` and ``version`` honest."""
+    """Mixin (listed before ``db.Entity``): keeps ``updated_at`` and ``version`` honest and
+    records every insert, update and delete in the audit log."""
 
     def before_insert(self) -> None:
         now = utcnow()
@@ -35,9 +36,22 @@ class Stamped:
         self.updated_at = now
         self.version = 1
 
+    def after_insert(self) -> None:
+        from app.accounts import audit
+
+        audit.on_insert(self)
+
     def before_update(self) -> None:
+        from app.accounts import audit
+
+        audit.on_update(self)
         self.updated_at = utcnow()
         self.version += 1
+
+    def before_delete(self) -> None:
+        from app.accounts import audit
+
+        audit.on_delete(self)
 
 
 class AppendOnly:
@@ -48,6 +62,12 @@ class AppendOnly:
         self.created_at = now
         self.updated_at = now
         self.version = 1
+
+    def after_insert(self) -> None:
+        if type(self).__name__ != "AuditEntry":
+            from app.accounts import audit
+
+            audit.on_insert(self)
 
     def before_update(self) -> None:
         raise TypeError(f"{type(self).__name__} is append-only")

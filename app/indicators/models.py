@@ -57,3 +57,6 @@ def define(db):
         confidential = Required(bool, default=False)
         locals().update(stamp_columns())
         composite_key(organisation, indicator, period)
+
+        def _audit_confidential_(self) -> bool:
+            return self.confidential or self.indicator.confidential

@@ -57,6 +57,9 @@ def define(db):
         publications = Set("MinutesPublication", cascade_delete=False)
         commitments = Set("Commitment")
 
+        def _audit_confidential_(self) -> bool:
+            return self.confidential
+
     class Participant(Stamped, db.Entity):
         _table_ = "participant"
         id = PrimaryKey(int, auto=True)
@@ -82,8 +85,11 @@ def define(db):
         party = Required(str, 32)
         kind = Required(str, 32)
         theme = Optional("Theme")
-        minutes = Optional(LongStr)
+        minutes = Optional(LongStr, lazy=False)
         locals().update(stamp_columns())
+
+        def _audit_confidential_(self) -> bool:
+            return self.meeting.confidential
 
     class Attachment(Stamped, db.Entity):
         """Metadata of a document attached to a meeting (the data package, a presentation)."""
@@ -98,6 +104,9 @@ def define(db):
         confidential = Required(bool, default=False)
         locals().update(stamp_columns())
 
+        def _audit_confidential_(self) -> bool:
+            return self.confidential or self.meeting.confidential
+
     class MeetingTheme(Stamped, db.Entity):
         """A theme on a meeting's agenda and the party that chose it."""
 
@@ -106,9 +115,12 @@ def define(db):
         meeting = Required(Meeting)
         theme = Required("Theme")
         party = Required(str, 32)
-        background = Optional(LongStr)
+        background = Optional(LongStr, lazy=False)
         locals().update(stamp_columns())
         composite_key(meeting, theme)
+
+        def _audit_confidential_(self) -> bool:
+            return self.meeting.confidential
 
     class MinutesPublication(AppendOnly, db.Entity):
         """A published revision of a meeting's minutes, frozen as it was approved."""

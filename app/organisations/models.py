@@ -47,3 +47,4 @@ def define(db):
         observations = Set("Observation", cascade_delete=False)
         commitments_responsible = Set("Commitment", cascade_delete=False)
         participants = Set("Participant")
+        role_assignments = Set("RoleAssignment")

@@ -27,7 +27,7 @@ from app.organisations.services import create_organisation, find_by_code
 from app.programmes.services import ordered_phases
 from app.seeding.files import SeedError, load_file
 from app.seeding.programmes import SeedReport
-from app.seeding.schemas import DemoContentFile, DemoFile
+from app.seeding.schemas import DemoContentFile, DemoFile, DemoUsersFile
 
 SCHOOL_YEAR_STARTS = 8  # August
 
@@ -73,7 +73,31 @@ def load_demo(seed_dir: Path, today: date | None = None) -> SeedReport:
             report.count("owners", "unchanged")
             continue
         DemoOwner(owner, content, today, report).build()
+    load_demo_users(seed_dir, report)
     return report
+
+
+def load_demo_users(seed_dir: Path, report: SeedReport) -> None:
+    """One account per role and country (README lists them); existing accounts are kept."""
+    from app.accounts.services import assign_role, create_user, find_user
+
+    path = seed_dir / "demo_users.toml"
+    data = load_file(path, DemoUsersFile())
+    for index, entry in enumerate(data["users"], start=1):
+        organisation = None
+        if entry["organisation"]:
+            country, _sep, code = entry["organisation"].partition(":")
+            organisation = find_by_code(country, code)
+            if organisation is None:
+                raise SeedError([f"{path}: users #{index} ({entry['email']}): unknown "
+                                 f"organisation {entry['organisation']!r}"])
+        if find_user(entry["email"]) is not None:
+            report.count("users", "unchanged")
+            continue
+        user = create_user(email=entry["email"], name=entry["name"],
+                           password=data["password"], language=entry["language"])
+        assign_role(user, entry["role"], organisation)
+        report.count("users", "created")
 
 
 class DemoOwner:

@@ -261,3 +261,22 @@ class DemoContentFile(Strict):
                              required=True)
     reasons = fields.Dict(keys=fields.String(validate=validate.OneOf(COUNTRIES)),
                           values=fields.Nested(DemoReasonsSchema), required=True)
+
+
+class DemoUserSchema(Strict):
+    email = fields.Email(required=True)
+    name = _text(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    role = fields.String(required=True, validate=validate.OneOf(
+        ("administrator", "agency_officer", "school_office", "school_leader", "board_member")))
+    organisation = fields.String(load_default=None, validate=validate.Regexp(
+        r"^[A-Z]{2}:.+$", error="Use COUNTRY:code, e.g. DK:DEMO-DK-336."))
+
+
+class DemoUsersFile(Strict):
+    password = fields.String(required=True, validate=validate.Length(min=12))
+    users = fields.List(fields.Nested(DemoUserSchema), required=True)
+
+    @validates_schema
+    def emails_unique(self, data, **_kwargs):
+        unique_keys(data["users"], field="email")

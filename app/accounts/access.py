@@ -1,0 +1,277 @@
+"""Who may see and do what: every access decision in the product is made here.
+
+Deny by default. ``can`` and ``require`` decide for one object; the ``visible_*`` functions
+return queries that contain only what the reader may see, so lists, counts, searches, exports
+and reports built on them cannot leak. Confidential records (and confidential indicators'
+values) are only in the ``read_confidential`` scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from pony.orm import exists, select
+
+from app.accounts.roles import CAPABILITIES, REACH, roles_with
+from app.db import db
+from app.errors import Forbidden, NotFound
+from app.i18n import _
+
+NOTHING = (0,)  # ids start at 1: an "in" over this matches nothing (SQL has no empty IN ())
+NO_ROLE = ("",)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    role: str
+    organisation_id: int | None
+    scope_path: str | None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person behind a request (or nobody: the public), with their role assignments."""
+
+    user_id: int | None
+    assignments: tuple[Assignment, ...] = ()
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    def has(self, capability: str, reach: str | None = None) -> list[Assignment]:
+        granted = CAPABILITIES[capability]
+        return [a for a in self.assignments
+                if a.role in granted and (reach is None or REACH[a.role] == reach)]
+
+    def is_admin(self) -> bool:
+        return bool(self.has("administer"))
+
+    def subtree_paths(self, capability: str) -> list[str]:
+        return [a.scope_path for a in self.has(capability, "subtree") if a.scope_path]
+
+    def agency_ids(self, capability: str) -> tuple[int, ...]:
+        ids = tuple(sorted({a.organisation_id for a in self.has(capability, "programmes")
+                            if a.organisation_id}))
+        return ids or NOTHING
+
+
+ANONYMOUS = Principal(None)
+
+
+def principal_for(user) -> Principal:
+    """The principal of a user; an inactive user is treated as nobody."""
+    if user is None or not user.active:
+        return ANONYMOUS
+    assignments = tuple(sorted(
+        (Assignment(r.role, r.organisation.id if r.organisation else None, r.scope_path)
+         for r in user.roles),
+        key=lambda a: (a.role, a.organisation_id or 0)))
+    return Principal(user.id, assignments)
+
+
+def current_principal() -> Principal:
+    if has_request_context():
+        return g.get("principal", ANONYMOUS)
+    return ANONYMOUS
+
+
+# --- one object -------------------------------------------------------------------------------
+
+def _anchor(target):
+    """The organisation and engagement an object belongs to, and whether it is confidential."""
+    kind = type(target).__name__
+    if kind == "Organisation":
+        return target, None, False
+    if kind == "Engagement":
+        return target.organisation, target, False
+    if kind == "Observation":
+        return target.organisation, None, target.confidential or target.indicator.confidential
+    if kind == "Meeting":
+        return target.engagement.organisation, target.engagement, target.confidential
+    if kind == "Commitment":
+        return target.engagement.organisation, target.engagement, target.confidential
+    if kind in ("FollowUp", "CommitmentEvent"):
+        organisation, engagement, confidential = _anchor(target.commitment)
+        return organisation, engagement, confidential
+    if kind in ("AgendaItem", "Participant", "MeetingTheme", "MinutesPublication"):
+        return _anchor(target.meeting)
+    if kind == "Attachment":
+        organisation, engagement, confidential = _anchor(target.meeting)
+        return organisation, engagement, confidential or target.confidential
+    if kind in ("PhaseTransition", "YearWheelStep"):
+        return target.engagement.organisation, target.engagement, False
+    raise TypeError(f"no access rule for {kind}")
+
+
+def _reaches(principal: Principal, capability: str, organisation, engagement) -> bool:
+    if principal.has(capability, "everything"):
+        return True
+    if any(organisation.path.startswith(path) for path in principal.subtree_paths(capability)):
+        return True
+    agencies = principal.agency_ids(capability)
+    if agencies == NOTHING:
+        return False
+    if engagement is not None:
+        run_by = engagement.programme.run_by
+        return run_by is not None and run_by.id in agencies
+    # An organisation (or its data) is in an agency's reach when it takes part, or is under
+    # an organisation that takes part, in one of the agency's programmes; or is the agency.
+    if organisation.id in agencies:
+        return True
+    path = organisation.path
+    return exists(e for e in db.Engagement if e.programme.run_by.id in agencies
+                  and path.startswith(e.organisation.path))
+
+
+def can(principal: Principal, capability: str, target) -> bool:
+    """May ``principal`` exercise ``capability`` on ``target``? Programmes are public."""
+    if type(target).__name__ in ("Programme", "Theme", "Indicator"):
+        return capability == "read" or principal.is_admin()
+    if principal.is_anonymous:
+        return False
+    organisation, engagement, confidential = _anchor(target)
+    if not _reaches(principal, capability, organisation, engagement):
+        return False
+    if confidential and not _reaches(principal, "read_confidential", organisation, engagement):
+        return False
+    return True
+
+
+class AccessRefused(Forbidden):
+    """A refused request; the error handler records it in the audit log."""
+
+    audit_action = "access_refused"
+
+
+class NotVisible(NotFound):
+    """Another organisation's object looks exactly like one that does not exist."""
+
+    audit_action = "access_refused"
+
+
+def require(principal: Principal, capability: str, target):
+    """Return ``target`` if allowed; otherwise refuse without revealing more than allowed.
+
+    Someone who may not even read the object gets 404, as if it did not exist; someone who may
+    read it but not do this gets 403.
+    """
+    if can(principal, capability, target):
+        return target
+    entity = type(target).__name__
+    if capability != "read" and can(principal, "read", target):
+        raise AccessRefused(_("You do not have access to this."),
+                            audit={"entity": entity, "entity_id": target._pkval_})
+    raise NotVisible(_("Nothing was found at this address."),
+                     audit={"entity": entity, "entity_id": target._pkval_})
+
+
+# --- lists ------------------------------------------------------------------------------------
+#
+# Each list is scoped by ONE Pony filter, written as query text from the clauses below with the
+# entity's path to its organisation and programme filled in. Text rather than lambdas because
+# Pony mis-reads the bytecode of a lambda whose argument is used inside a nested generator on
+# Python 3.11; one filter rather than composed queries because Pony loses the parameters of a
+# text-filtered query used inside another. Pony translates each text once and binds the
+# principal's roles and agencies as parameters.
+
+# Reaches x through the organisation it belongs to (subtree roles) or the programme it is in
+# (agency roles).
+_ENGAGEMENT_CLAUSE = (
+    "(exists(r for r in db.RoleAssignment if r.user.id == user_id and r.role in {roles}"
+    " and x.{org}.path.startswith(r.scope_path)) or x.{programme}.run_by.id in {agencies})"
+)
+
+# Reaches organisation o: in a subtree role's subtree, the agency itself, or taking part (or
+# under an organisation taking part) in one of the agency's programmes.
+_ORGANISATION_CLAUSE = (
+    "(exists(r for r in db.RoleAssignment if r.user.id == user_id and r.role in {roles}"
+    " and o.path.startswith(r.scope_path)) or o.id in {agencies}"
+    " or exists(e for e in db.Engagement if e.programme.run_by.id in {agencies}"
+    " and o.path.startswith(e.organisation.path)))"
+)
+
+
+class _Clauses:
+    """The principal's clause for reading and for reading confidential records."""
+
+    def __init__(self, principal: Principal, capability: str) -> None:
+        self.principal = principal
+        self.capability = capability
+        self.names = {
+            "user_id": principal.user_id,
+            "read_roles": roles_with(capability, "subtree") or NO_ROLE,
+            "read_agencies": principal.agency_ids(capability),
+            "conf_roles": roles_with("read_confidential", "subtree") or NO_ROLE,
+            "conf_agencies": principal.agency_ids("read_confidential"),
+        }
+
+    def _everything(self, capability: str) -> bool:
+        return bool(self.principal.has(capability, "everything"))
+
+    def engagement(self, org: str, programme: str, confidential: bool = False) -> str:
+        capability = "read_confidential" if confidential else self.capability
+        if self._everything(capability):
+            return "True"
+        prefix = "conf" if confidential else "read"
+        return _ENGAGEMENT_CLAUSE.format(org=org, programme=programme,
+                                         roles=f"{prefix}_roles",
+                                         agencies=f"{prefix}_agencies")
+
+    def organisation(self, confidential: bool = False) -> str:
+        capability = "read_confidential" if confidential else self.capability
+        if self._everything(capability):
+            return "True"
+        prefix = "conf" if confidential else "read"
+        return _ORGANISATION_CLAUSE.format(roles=f"{prefix}_roles",
+                                           agencies=f"{prefix}_agencies")
+
+    def apply(self, query, text: str):
+        if self.principal.is_anonymous:
+            return query.filter(lambda x: x.id < 0)
+        if text in ("lambda x: True", "lambda o: True"):
+            return query
+        return query.filter(text, {"db": db, "exists": exists, "select": select}, self.names)
+
+
+def visible_organisations(principal: Principal, capability: str = "read"):
+    clauses = _Clauses(principal, capability)
+    return clauses.apply(db.Organisation.select(), f"lambda o: {clauses.organisation()}")
+
+
+def visible_engagements(principal: Principal, capability: str = "read"):
+    clauses = _Clauses(principal, capability)
+    text = f"lambda x: {clauses.engagement('organisation', 'programme')}"
+    return clauses.apply(db.Engagement.select(), text)
+
+
+def _confidential_aware(entity, principal, capability, prefix: str, flag: str):
+    clauses = _Clauses(principal, capability)
+    org, programme = f"{prefix}engagement.organisation", f"{prefix}engagement.programme"
+    text = (f"lambda x: {clauses.engagement(org, programme)}"
+            f" and (not x.{flag} or {clauses.engagement(org, programme, confidential=True)})")
+    return clauses.apply(entity.select(), text)
+
+
+def visible_meetings(principal: Principal, capability: str = "read"):
+    return _confidential_aware(db.Meeting, principal, capability, "", "confidential")
+
+
+def visible_commitments(principal: Principal, capability: str = "read"):
+    return _confidential_aware(db.Commitment, principal, capability, "", "confidential")
+
+
+def visible_follow_ups(principal: Principal, capability: str = "read"):
+    return _confidential_aware(db.FollowUp, principal, capability, "commitment.",
+                               "commitment.confidential")
+
+
+def visible_observations(principal: Principal, capability: str = "read"):
+    clauses = _Clauses(principal, capability)
+    reach = f"select(o.id for o in db.Organisation if {clauses.organisation()})"
+    secret = f"select(o.id for o in db.Organisation if {clauses.organisation(True)})"
+    text = (f"lambda x: x.organisation.id in {reach}"
+            f" and ((not x.confidential and not x.indicator.confidential)"
+            f" or x.organisation.id in {secret})")
+    return clauses.apply(db.Observation.select(), text)

@@ -1,0 +1,202 @@
+"""``flask users``, ``flask tokens`` and ``flask audit``: accounts from the command line.
+
+Each command runs in one transaction; changes are audited with the channel ``cli``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime, time, timedelta
+
+import click
+
+from app.accounts import services
+from app.accounts.audit import audit_context
+from app.accounts.roles import ROLES
+from app.common.model import utcnow
+from app.db import db
+from app.errors import DomainError
+from app.organisations.services import find_by_code, get_organisation
+
+
+def _fail(err: DomainError) -> click.ClickException:
+    details = "; ".join(f"{field}: {' '.join(str(m) for m in messages)}"
+                        for field, messages in err.errors.items())
+    return click.ClickException(f"{err.message}" + (f" ({details})" if details else ""))
+
+
+def command_transaction(func):
+    """One db_session per command, attributed to the command line in the audit log."""
+    from functools import wraps
+
+    from pony.orm import db_session
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with audit_context(None, "cli"), db_session:
+            try:
+                return func(*args, **kwargs)
+            except DomainError as err:
+                raise _fail(err) from err
+
+    return wrapper
+
+
+def _user(email: str):
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email}.")
+    return user
+
+
+def _organisation(reference: str | None):
+    """An organisation by id or by COUNTRY:code (e.g. DK:DEMO-DK-336)."""
+    if not reference:
+        return None
+    if reference.isdigit():
+        return get_organisation(int(reference))
+    country, _sep, code = reference.partition(":")
+    found = find_by_code(country.upper(), code)
+    if found is None:
+        raise click.ClickException(f"No organisation {reference} (use an id or COUNTRY:code).")
+    return found
+
+
+users = click.Group("users", help="Create accounts and assign roles.")
+tokens = click.Group("tokens", help="Issue and revoke personal API tokens.")
+audit_group = click.Group("audit", help="Export the audit log.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name as others see it.")
+@click.option("--language", type=click.Choice(["en", "da", "nb", "sv"]), default=None)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 12 characters (prompted when not given).")
+@command_transaction
+def users_create(email, name, language, password):
+    user = services.create_user(email=email, name=name, password=password, language=language)
+    click.echo(f"Created {user.email}.")
+
+
+@users.command("list")
+@command_transaction
+def users_list():
+    for user in db.User.select().order_by(lambda u: u.email):
+        roles = ", ".join(f"{r.role}@{r.organisation.name if r.organisation else '-'}"
+                          for r in user.roles) or "no roles"
+        state = "" if user.active else " (inactive)"
+        click.echo(f"{user.id}\t{user.email}\t{user.name}{state}\t{roles}")
+
+
+@users.command("assign")
+@click.argument("email")
+@click.argument("role", type=click.Choice(sorted(ROLES)))
+@click.argument("organisation", required=False)
+@command_transaction
+def users_assign(email, role, organisation):
+    """Give EMAIL the ROLE in ORGANISATION (an id or COUNTRY:code)."""
+    assignment = services.assign_role(_user(email), role, _organisation(organisation))
+    where = assignment.organisation.name if assignment.organisation else "the installation"
+    click.echo(f"{email} is now {role} in {where}.")
+
+
+@users.command("unassign")
+@click.argument("email")
+@click.argument("role", type=click.Choice(sorted(ROLES)))
+@click.argument("organisation", required=False)
+@command_transaction
+def users_unassign(email, role, organisation):
+    found = db.RoleAssignment.get(user=_user(email), role=role,
+                                  organisation=_organisation(organisation))
+    if found is None:
+        raise click.ClickException("The person does not hold that role there.")
+    services.revoke_role(found)
+    click.echo("Role removed.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+@command_transaction
+def users_deactivate(email):
+    user = _user(email)
+    user.active = False
+    for token in user.tokens:
+        services.revoke_token(token)
+    click.echo(f"{email} can no longer sign in; their tokens are revoked.")
+
+
+@tokens.command("issue")
+@click.argument("email")
+@click.argument("name")
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None)
+@command_transaction
+def tokens_issue(email, name, expires_days):
+    """Issue a token named NAME for EMAIL. It is printed once and cannot be shown again."""
+    expires = utcnow() + timedelta(days=expires_days) if expires_days else None
+    issued = services.issue_token(_user(email), name, expires_at=expires)
+    click.echo(issued.secret)
+    click.echo(f"(token {issued.token.prefix}... for {email}; store it now, it is not kept)",
+               err=True)
+
+
+@tokens.command("list")
+@click.argument("email")
+@command_transaction
+def tokens_list(email):
+    for token in sorted(_user(email).tokens, key=lambda t: t.id):
+        state = "revoked" if token.revoked_at else "active"
+        click.echo(f"{token.id}\t{token.prefix}...\t{token.name}\t{state}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@command_transaction
+def tokens_revoke(token_id):
+    token = db.ApiToken.get(id=token_id)
+    if token is None:
+        raise click.ClickException(f"No token with id {token_id}.")
+    services.revoke_token(token)
+    click.echo(f"Token {token.prefix}... revoked.")
+
+
+AUDIT_COLUMNS = ("id", "occurred_at", "actor", "channel", "action", "entity", "entity_id",
+                 "summary", "changes", "address")
+
+
+def audit_rows(since: date | None):
+    query = db.AuditEntry.select()
+    if since is not None:
+        start = datetime.combine(since, time())
+        query = query.filter(lambda e: e.occurred_at >= start)
+    for entry in query.order_by(lambda e: (e.occurred_at, e.id)):
+        yield {
+            "id": entry.id, "occurred_at": entry.occurred_at.isoformat() + "Z",
+            "actor": entry.actor.id if entry.actor else None, "channel": entry.channel,
+            "action": entry.action, "entity": entry.entity, "entity_id": entry.entity_id,
+            "summary": entry.summary, "changes": entry.changes, "address": entry.address,
+        }
+
+
+@audit_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@command_transaction
+def audit_export(fmt, since):
+    """Write the audit log to standard output, oldest first."""
+    rows = audit_rows(since.date() if since else None)
+    if fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=AUDIT_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "changes": json.dumps(row["changes"], ensure_ascii=False)})
+
+
+def register(app) -> None:
+    for group in (users, tokens, audit_group):
+        app.cli.add_command(group)

@@ -1,0 +1,60 @@
+"""Signing in and out of the web application."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+
+from app.accounts.services import SignInFailed, TooManyAttempts, authenticate
+from app.i18n import _
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an absolute URL an attacker could slip in."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("web.home")
+
+
+@bp.get("/sign-in")
+def sign_in_form():
+    return render_template("accounts/sign_in.html", email="", errors={},
+                           next=request.args.get("next", ""))
+
+
+@bp.post("/sign-in")
+def sign_in():
+    email = request.form.get("email", "").strip()
+    password = request.form.get("password", "")
+    errors = {}
+    if not email:
+        errors["email"] = _("Enter your e-mail address.")
+    if not password:
+        errors["password"] = _("Enter your password.")
+    if errors:
+        return render_template("accounts/sign_in.html", email=email, errors=errors,
+                               next=request.form.get("next", "")), 422
+    try:
+        user = authenticate(email, password, address=request.remote_addr or "-")
+    except (SignInFailed, TooManyAttempts) as refused:
+        # Recorded by the error handler after the rollback; the page keeps what was typed.
+        refused.page = render_template("accounts/sign_in.html", email=email,
+                                       errors={"form": refused.message},
+                                       next=request.form.get("next", ""))
+        raise
+    login_user(user)
+    flash(_("You are signed in."))
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash(_("You are signed out."))
+    return redirect(url_for("accounts.sign_in_form"))

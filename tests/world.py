@@ -1,0 +1,103 @@
+"""A small world for access tests: who may see what is checked against it.
+
+Two Danish owners (A with schools A1 and A2, B with school B1); a Swedish owner S (school S1)
+taking part in a programme run by a national agency and, separately, S1 in a local programme;
+confidential items planted with sentinel values that must never reach the wrong reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from app.accounts.services import assign_role, create_user
+from app.db import db
+from app.organisations.services import create_organisation
+from tests.factories import (
+    labels,
+    make_commitment,
+    make_engagement,
+    make_meeting,
+    make_owner,
+    make_programme,
+    make_school,
+)
+
+SENTINEL_TITLE = "SENTINEL-CONFIDENTIAL-7f3a"
+SENTINEL_VALUE = 987.654
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class World:
+    ids: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.ids[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world() -> World:
+    """Create the world (inside a db_session) and return the ids of everything in it."""
+    agency = create_organisation(name="Test agency", kind="national_agency", country="SE",
+                                 official_code="test-agency")
+    owner_a, owner_b = make_owner("Kommune A"), make_owner("Kommune B")
+    a1, a2, b1 = make_school(owner_a), make_school(owner_a), make_school(owner_b)
+    owner_s = make_owner("Kommun S", country="SE")
+    s1 = make_school(owner_s)
+
+    danish = make_programme()
+    agency_programme = make_programme(country="SE", participant_kinds=("school_owner",))
+    agency_programme.run_by = agency
+    local_se = make_programme(country="SE")
+
+    e_a1 = make_engagement(danish, a1)
+    e_b1 = make_engagement(danish, b1)
+    e_s = make_engagement(agency_programme, owner_s)
+    e_s_local = make_engagement(local_se, s1)
+
+    m_a1 = make_meeting(e_a1)
+    m_a1_conf = make_meeting(e_a1, meeting_type="leadership_talk",
+                             starts_at=datetime(2026, 5, 1, 7, 0))
+    c_a1 = make_commitment(e_a1, title="Reading band")
+    c_a1_conf = make_commitment(e_a1, title=SENTINEL_TITLE, confidential=True,
+                                actions="SENTINEL-ACTIONS-7f3a")
+    c_b1 = make_commitment(e_b1, title="Maths in B")
+    c_s = make_commitment(e_s, title="Systematiskt kvalitetsarbete")
+    c_s_local = make_commitment(e_s_local, title="Local Swedish commitment")
+
+    secret = db.Indicator(key="test_national_test", labels=labels("National test"),
+                          unit="percent", direction="higher_is_better", source="Test",
+                          confidential=True, min_group_size=5)
+    open_ = db.Indicator(key="test_well_being", labels=labels("Well-being"), unit="percent",
+                         direction="higher_is_better", source="Test")
+    obs_a1_conf = db.Observation(organisation=a1, indicator=secret, period="2025/26",
+                                 value=SENTINEL_VALUE, group_size=40)
+    obs_a1 = db.Observation(organisation=a1, indicator=open_, period="2025/26", value=71.0)
+    obs_b1 = db.Observation(organisation=b1, indicator=open_, period="2025/26", value=64.0)
+    obs_s1 = db.Observation(organisation=s1, indicator=open_, period="2025/26", value=55.0)
+
+    people = {}
+    for name, role, organisation in [
+        ("admin", "administrator", None), ("office_a", "school_office", owner_a),
+        ("leader_a1", "school_leader", a1), ("board_a1", "board_member", a1),
+        ("officer", "agency_officer", agency), ("office_b", "school_office", owner_b),
+        ("nobody", None, None),
+    ]:
+        user = create_user(email=f"{name}@example.test", name=name.replace("_", " ").title(),
+                           password=PASSWORD, language="en")
+        if role:
+            assign_role(user, role, organisation)
+        people[name] = user
+
+    from pony.orm import flush
+
+    flush()
+    world = World()
+    for name, value in {**locals(), **people}.items():
+        if hasattr(value, "_pkval_"):
+            world.ids[name] = value.id
+    world.ids["today"] = date.today()
+    return world
