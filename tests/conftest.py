@@ -11,6 +11,7 @@ SQLite is restored from a copy taken right after migrating; PostgreSQL tables ar
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -37,8 +38,13 @@ TEST_CONFIG = {"NORDIALOG_ENV": "test", "TESTING": True, "SECRET_KEY": "test-sec
                "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
 
 
+# Checkouts sharing one PostgreSQL server (several worktrees, CI beside a developer) must not
+# share test databases: the name carries a short hash of the checkout's path.
+CHECKOUT = hashlib.sha1(str(PROJECT_ROOT).encode()).hexdigest()[:6]
+
+
 def worker_id() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{CHECKOUT}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def postgres_admin_url() -> str:
