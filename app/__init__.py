@@ -32,6 +32,7 @@ def _build(config_override: dict | None) -> Flask:
     from app import cli, health, web
     from app.accounts import views as accounts_views
     from app.accounts.auth import init_auth
+    from app.api import init_api
     from app.config import PROJECT_ROOT, load_config
     from app.db import DatabaseUrl, init_db, open_database
     from app.errors import register_error_handlers
@@ -47,6 +48,7 @@ def _build(config_override: dict | None) -> Flask:
     _require_current_schema(url, app.config["MIGRATIONS_DIR"])
     init_db(app, open_database(url), url)
     init_auth(app)
+    init_api(app)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_views.bp)

@@ -82,6 +82,7 @@ class DatabaseUrl:
 def define_entities(database: Database) -> None:
     """Declare every entity of the domain on ``database`` (order does not matter)."""
     from app.accounts import models as accounts
+    from app.api import models as api
     from app.commitments import models as commitments
     from app.engagements import models as engagements
     from app.indicators import models as indicators
@@ -91,7 +92,7 @@ def define_entities(database: Database) -> None:
     from app.themes import models as themes
 
     for module in (organisations, programmes, themes, indicators, engagements, meetings,
-                   commitments, accounts):
+                   commitments, accounts, api):
         module.define(database)
 
 

@@ -36,11 +36,12 @@ class DomainError(Exception):
     page: str | None = None
 
     def __init__(self, message: Any, errors: dict | None = None, *, audit: dict | None = None,
-                 **extra: Any) -> None:
+                 headers: dict | None = None, **extra: Any) -> None:
         super().__init__(str(message))
         self.message = message
         self.errors = errors or {}
         self.audit = audit or {}
+        self.headers = headers or {}
         self.extra = extra
 
 
@@ -61,6 +62,26 @@ class Conflict(DomainError):
     """The request contradicts the current state (a status graph, a lifecycle, a duplicate)."""
 
     status = HTTPStatus.CONFLICT
+
+
+class PreconditionFailed(DomainError):
+    """The client's If-Match names a version that is no longer current."""
+
+    status = HTTPStatus.PRECONDITION_FAILED
+
+
+class PreconditionRequired(DomainError):
+    """A change without If-Match could silently overwrite someone else's."""
+
+    status = HTTPStatus.PRECONDITION_REQUIRED
+
+
+class UnsupportedMediaType(DomainError):
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+
+
+class PayloadTooLarge(DomainError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 class InvalidInput(DomainError):
@@ -135,6 +156,24 @@ def _record_refusal(err: DomainError) -> None:
         _rollback()
 
 
+#: Where webargs found a problem; the error shape reports by field, not by location.
+_LOCATIONS = {"json", "query", "form", "files", "headers", "cookies", "path", "view_args"}
+
+
+def _by_field(messages: Any) -> Any:
+    """Merge webargs' ``{"json": {...}, "query": {...}}`` into one ``{field: messages}``."""
+    if isinstance(messages, dict) and messages and set(messages) <= _LOCATIONS:
+        merged: dict = {}
+        for per_location in messages.values():
+            if isinstance(per_location, dict):
+                merged.update(per_location)
+            else:
+                merged.setdefault("_schema", []).extend(
+                    per_location if isinstance(per_location, list) else [per_location])
+        return merged
+    return messages
+
+
 def register_error_handlers(app: Flask) -> None:
     """Every handler rolls back first, so a refused request never leaves half-written data."""
     from app.i18n import _
@@ -146,7 +185,9 @@ def register_error_handlers(app: Flask) -> None:
             _record_refusal(err)
         if err.page is not None and not wants_json():
             return make_response(err.page, err.status)
-        return error_response(err.status, err.message, err.errors, **err.extra)
+        response = error_response(err.status, err.message, err.errors, **err.extra)
+        response.headers.extend(err.headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(err: HTTPException):
@@ -159,13 +200,27 @@ def register_error_handlers(app: Flask) -> None:
             405: _("This method is not allowed here."),
             413: _("The request is too large."),
             415: _("This content type is not supported."),
+            422: _("Some of the data is not valid. See the messages by field."),
             429: _("Too many attempts. Please wait a moment and try again."),
         }
         data = getattr(err, "data", None) or {}
-        errors = data.get("messages") or data.get("errors")
+        errors = _by_field(data.get("messages") or data.get("errors"))
         code = err.code or 500
         message = messages.get(code, err.description or HTTPStatus(code).phrase)
         return error_response(code, message, errors)
+
+    from pony.orm.core import OptimisticCheckError, TransactionIntegrityError
+
+    @app.errorhandler(TransactionIntegrityError)
+    def handle_integrity(_err):
+        _rollback()
+        return error_response(409, _("This would duplicate or break a link to another record."))
+
+    @app.errorhandler(OptimisticCheckError)
+    def handle_concurrent_change(_err):
+        _rollback()
+        return error_response(
+            409, _("Someone else changed this at the same time. Reload and try again."))
 
     @app.errorhandler(Exception)
     def handle_unexpected(err: Exception):

@@ -139,6 +139,18 @@ def can(principal: Principal, capability: str, target) -> bool:
     return True
 
 
+def may_start_engagement(principal: Principal, programme, organisation) -> bool:
+    """Starting a cycle: the organisation's office (or above), or the agency that runs the
+    programme (Skolverket selecting an owner it does not otherwise reach)."""
+    if principal.is_anonymous:
+        return False
+    if principal.has("manage", "everything"):
+        return True
+    if any(organisation.path.startswith(p) for p in principal.subtree_paths("manage")):
+        return True
+    return programme.run_by is not None and programme.run_by.id in principal.agency_ids("manage")
+
+
 class AccessRefused(Forbidden):
     """A refused request; the error handler records it in the audit log."""
 

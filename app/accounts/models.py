@@ -30,6 +30,7 @@ def define(db):
         roles = Set("RoleAssignment")
         tokens = Set("ApiToken")
         audit_entries = Set("AuditEntry")
+        idempotency_records = Set("IdempotencyRecord")
 
         # What Flask-Login asks of a user (not its UserMixin: that redefines equality).
         is_authenticated = True

@@ -168,3 +168,66 @@ def public_snapshot(meeting) -> dict:
             for c in sorted(meeting.commitments, key=lambda c: c.id) if not c.confidential
         ],
     }
+
+
+def reschedule(meeting, changes: dict) -> None:
+    """Change when, where or under what title a planned meeting is held."""
+    if meeting.status != "planned":
+        raise Conflict(_("Only a planned meeting can be moved or renamed."))
+    starts_at = changes.get("starts_at", meeting.starts_at)
+    ends_at = changes.get("ends_at", meeting.ends_at)
+    if ends_at is not None and ends_at <= starts_at:
+        raise InvalidInput(_("The meeting could not be planned."),
+                           {"ends_at": [_("The end must be after the start.")]})
+    for name in ("starts_at", "ends_at", "place", "title"):
+        if name in changes:
+            setattr(meeting, name, changes[name])
+
+
+def add_agenda_item(meeting, *, title: str, party: str, kind: str = "other",
+                    duration_minutes: int | None = None):
+    """An item of the meeting's own, after the programme's items."""
+    if meeting.status not in ("planned", "held", "minutes_drafted"):
+        raise Conflict(_("The agenda cannot change after the minutes are approved."))
+    position = max((item.position for item in meeting.agenda_items), default=0) + 1
+    return db.AgendaItem(meeting=meeting, position=position, title=title.strip(), party=party,
+                         kind=kind, duration_minutes=duration_minutes)
+
+
+def update_agenda_item(item, changes: dict) -> None:
+    if "minutes" in changes:
+        write_minutes(item, changes["minutes"])
+    if ("title" in changes or "duration_minutes" in changes) and \
+            item.meeting.status not in ("planned", "held", "minutes_drafted"):
+        raise Conflict(_("The agenda cannot change after the minutes are approved."))
+    if "title" in changes:
+        item.title = changes["title"]
+    if "duration_minutes" in changes:
+        item.duration_minutes = changes["duration_minutes"]
+
+
+def update_participant(participant, changes: dict) -> None:
+    if "attendance" in changes:
+        record_attendance(participant, changes.pop("attendance"))
+    if "role" in changes and changes["role"] not in PARTICIPANT_ROLES:
+        raise InvalidInput(_("The participant could not be added."),
+                           {"role": [_("Unknown role %(role)s.", role=changes["role"])]})
+    for name, value in changes.items():
+        setattr(participant, name, value)
+
+
+def remove_participant(participant) -> None:
+    if participant.meeting.status not in ("planned", "held"):
+        raise Conflict(_("Participants are fixed once the minutes are being written."))
+    participant.delete()
+
+
+def add_attachment(meeting, *, filename: str, content_type: str, size_bytes: int,
+                   sha256: str, confidential: bool = False):
+    """Record that a document belongs to the meeting (the file itself is kept elsewhere)."""
+    if not all(c in "0123456789abcdef" for c in sha256.lower()):
+        raise InvalidInput(_("The attachment could not be saved."),
+                           {"sha256": [_("Not a SHA-256 checksum.")]})
+    return db.Attachment(meeting=meeting, filename=filename, content_type=content_type,
+                         size_bytes=size_bytes, sha256=sha256.lower(),
+                         confidential=confidential)

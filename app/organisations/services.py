@@ -81,3 +81,21 @@ def owner_of(organisation):
         if ancestor.kind == "school_owner":
             return ancestor
     return None
+
+
+def update_organisation(organisation, changes: dict) -> None:
+    """Rename, re-code or move an organisation to another time zone (not in the tree)."""
+    errors: dict[str, list] = {}
+    if "name" in changes and not (changes["name"] or "").strip():
+        errors["name"] = [_("A name is required.")]
+    if "time_zone" in changes and not valid_time_zone(changes["time_zone"]):
+        errors["time_zone"] = [_("Unknown time zone %(zone)s.", zone=changes["time_zone"])]
+    code = changes.get("official_code")
+    if code:
+        other = find_by_code(organisation.country, code)
+        if other is not None and other.id != organisation.id:
+            errors["official_code"] = [_("Another organisation already has this code.")]
+    if errors:
+        raise InvalidInput(_("The organisation could not be saved."), errors)
+    for name, value in changes.items():
+        setattr(organisation, name, value.strip() if isinstance(value, str) else value)

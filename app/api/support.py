@@ -1,0 +1,229 @@
+"""What every API view uses: the caller, versions as ETags, pages, and idempotent creation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from flask import g, request
+from flask_smorest import Blueprint
+from pony.orm import flush
+from pony.orm.core import TransactionIntegrityError
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import IntegerConverter
+
+from app.accounts.access import ANONYMOUS, Principal
+from app.common import fields
+from app.common.model import utcnow
+from app.common.schemas import BaseSchema
+from app.db import db
+from app.errors import (
+    Conflict,
+    InvalidInput,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+)
+from app.i18n import _
+
+MAX_ID = 2**31 - 1
+
+
+class StrictParser(FlaskParser):
+    """Unknown query parameters are an error (a mistyped filter must not silently return
+    everything); ``lang``, which every request may carry, is not a filter."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION: dict = {}
+
+    def load_querystring(self, req, schema):
+        args = MultiDict(req.args)
+        args.poplist("lang")
+        return self._makeproxy(args, schema)
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = StrictParser()
+
+
+class IdConverter(IntegerConverter):
+    """Record ids in URLs: 1 .. 2^31-1; anything else is simply not found (never a 500)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def id_param_schema(_converter) -> dict:
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+# --- the caller ---------------------------------------------------------------------------------
+
+class NotSignedIn(Unauthorized):
+    """No credentials at all: nothing to record, just say how to authenticate."""
+
+    audit_action = None
+
+
+def principal() -> Principal:
+    return g.get("principal", ANONYMOUS)
+
+
+def signed_in() -> Principal:
+    """The caller's principal; 401 when the request carries no valid token."""
+    caller = principal()
+    if caller.is_anonymous:
+        raise NotSignedIn(_("Send a personal API token: Authorization: Bearer <token>."),
+                          headers={"WWW-Authenticate": 'Bearer realm="nordialog"'})
+    return caller
+
+
+def current_user():
+    signed_in()
+    return g.user
+
+
+# --- versions as ETags ----------------------------------------------------------------------------
+
+def etag(entity) -> str:
+    """A strong ETag from the record's version: it changes with every saved change."""
+    return f"{type(entity).__name__.lower()}-{entity.id}-v{entity.version}"
+
+
+def with_etag(entity, status: int = 200, headers: dict | None = None):
+    """A response tuple for flask-smorest that carries the record's ETag.
+
+    Flushes first: the version moves when the change is written, and the client must get the
+    version it will have to send back.
+    """
+    flush()
+    return entity, status, {"ETag": f'"{etag(entity)}"', **(headers or {})}
+
+
+def require_if_match(entity, *, required: bool = True) -> None:
+    """Refuse a change made against another version than the current one.
+
+    Missing If-Match on a change: 428 (a blind write could overwrite someone else's); a stale
+    one: 412 with the current version, so the client can reload and decide.
+    """
+    if not request.headers.get("If-Match"):
+        if required:
+            raise PreconditionRequired(
+                _("Send If-Match with the ETag you read, so no one's change is overwritten."))
+        return
+    current = etag(entity)
+    if request.if_match.star_tag or request.if_match.contains(current):
+        return
+    raise PreconditionFailed(
+        _("Someone else changed this since you read it. Reload it and apply your change again."),
+        headers={"ETag": f'"{current}"'}, current_version=entity.version)
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+class PageQuery(BaseSchema):
+    page = fields.Integer(load_default=1, validate=fields.between(1, 1_000_000),
+                          metadata={"description": "Page number, from 1."})
+    per_page = fields.Integer(load_default=50, validate=fields.between(1, 200),
+                              metadata={"description": "Items per page (at most 200)."})
+
+
+def page_of(query, args: dict):
+    """One page of ``query`` with its total, as ``(body, headers)``: two SQL queries in all."""
+    page, per_page = args.get("page", 1), args.get("per_page", 50)
+    total = query.count()
+    items = list(query.page(page, per_page))
+    last = max(1, -(-total // per_page))
+    links = []
+
+    def url(number: int) -> str:
+        params = {k: v for k, v in request.args.items(multi=True) if k != "page"}
+        return f"{request.base_url}?{urlencode({**params, 'page': number}, doseq=True)}"
+
+    links.append(f'<{url(1)}>; rel="first"')
+    if page > 1:
+        links.append(f'<{url(min(page - 1, last))}>; rel="prev"')
+    if page < last:
+        links.append(f'<{url(page + 1)}>; rel="next"')
+    links.append(f'<{url(last)}>; rel="last"')
+    body = {"items": items, "total": total, "page": page, "per_page": per_page}
+    return body, {"Link": ", ".join(links), "X-Total-Count": str(total)}
+
+
+# --- idempotent creation ------------------------------------------------------------------------
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+def _request_hash() -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def idempotent(view):
+    """Honour an ``Idempotency-Key`` on a creating POST: a retry gets the first response.
+
+    The key is claimed (and flushed) before the view runs, so of two concurrent requests with
+    the same key one creates and the other waits and replays; the stored response is written in
+    the same transaction as what it created.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return view(*args, **kwargs)
+        if not 1 <= len(key) <= 200 or not key.isprintable():
+            raise InvalidInput(_("The Idempotency-Key is not valid."),
+                               {"Idempotency-Key": [_("Use 1 to 200 printable characters.")]})
+        user = current_user()
+        fingerprint = _request_hash()
+        horizon = utcnow() - IDEMPOTENCY_TTL
+        db.IdempotencyRecord.select(lambda r: r.user == user and r.created_at < horizon
+                                    ).delete(bulk=True)
+        found = db.IdempotencyRecord.get(user=user, key=key)
+        if found is None:
+            try:
+                found = db.IdempotencyRecord(user=user, key=key, request_hash=fingerprint,
+                                             created_at=utcnow())
+                flush()
+            except TransactionIntegrityError:
+                raise Conflict(_("A request with this Idempotency-Key is being processed.")
+                               ) from None
+            g.idempotency_record = found
+            return view(*args, **kwargs)
+        if found.request_hash != fingerprint:
+            raise InvalidInput(
+                _("This Idempotency-Key was used for a different request."),
+                {"Idempotency-Key": [_("Use a new key for a new request.")]})
+        if found.status_code is None:
+            raise Conflict(_("A request with this Idempotency-Key is being processed."))
+        headers = {"Idempotent-Replayed": "true"}
+        if found.location:
+            headers["Location"] = found.location
+        return json.dumps(found.body), found.status_code, {
+            **headers, "Content-Type": "application/json"}
+
+    return wrapper
+
+
+def remember_response(response):
+    """After a creating request succeeded, keep its response with the claimed key."""
+    record = g.pop("idempotency_record", None)
+    if record is not None and response.status_code < 400 and response.is_json:
+        record.status_code = response.status_code
+        record.body = response.get_json()
+        record.location = response.headers.get("Location")
+    return response
+
+
+def fetch(getter, ident: int, capability: str = "read"):
+    """The record ``getter(ident)`` if the caller may exercise ``capability`` on it."""
+    from app.accounts.access import require
+
+    return require(principal(), capability, getter(ident))

@@ -1,0 +1,142 @@
+"""marshmallow fields and validators whose messages are in the reader's language.
+
+Use ``from app.common import fields`` in schemas instead of marshmallow's own: same fields,
+with every default message marked for translation (lazily, so it is rendered in the language
+of the request that reads it).
+"""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, validate
+from marshmallow import fields as ma
+
+from app.i18n import _l
+
+# Messages every field can give.
+_BASE = {
+    "required": _l("This field is required."),
+    "null": _l("This field may not be empty."),
+    "validator_failed": _l("Invalid value."),
+}
+
+
+class _Translated:
+    default_error_messages = _BASE
+
+    def make_error(self, key: str, **kwargs) -> ValidationError:
+        # Render the lazy message now, in the request's language; marshmallow would otherwise
+        # keep a non-str message outside the usual list of messages.
+        message = str(self.error_messages[key])
+        return ValidationError(message.format(**kwargs) if kwargs else message)
+
+
+class String(_Translated, ma.String):
+    default_error_messages = {
+        "invalid": _l("Not a valid text."),
+        "invalid_utf8": _l("Not valid UTF-8 text."),
+    }
+
+
+class Integer(_Translated, ma.Integer):
+    default_error_messages = {
+        "invalid": _l("Not a valid whole number."),
+        "too_large": _l("The number is too large."),
+    }
+
+
+class Float(_Translated, ma.Float):
+    default_error_messages = {
+        "invalid": _l("Not a valid number."),
+        "too_large": _l("The number is too large."),
+        "special": _l("Not a valid number."),
+    }
+
+
+class Boolean(_Translated, ma.Boolean):
+    default_error_messages = {"invalid": _l("Not a valid true/false value.")}
+
+
+class Date(_Translated, ma.Date):
+    default_error_messages = {
+        "invalid": _l("Not a valid date (use YYYY-MM-DD)."),
+        "format": _l("Not a valid date (use YYYY-MM-DD)."),
+    }
+
+
+class AwareDateTime(_Translated, ma.AwareDateTime):
+    default_error_messages = {
+        "invalid": _l("Not a valid date and time (ISO 8601, e.g. 2026-04-20T09:00:00+02:00)."),
+        "invalid_awareness": _l("Give the time zone, e.g. 2026-04-20T09:00:00+02:00."),
+        "format": _l("Not a valid date and time (ISO 8601, e.g. 2026-04-20T09:00:00+02:00)."),
+    }
+
+
+class DateTime(_Translated, ma.DateTime):
+    default_error_messages = {
+        "invalid": _l("Not a valid date and time (ISO 8601)."),
+        "format": _l("Not a valid date and time (ISO 8601)."),
+    }
+
+
+class Email(String):
+    """An e-mail address (marshmallow's own Email insists on an untranslated message)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.insert(0, validate.Email(error=_l("Not a valid e-mail address.")))
+
+    def _validate(self, value):
+        if value == "":  # an address may be left empty where the field is optional
+            return
+        super()._validate(value)
+
+
+class List(_Translated, ma.List):
+    default_error_messages = {"invalid": _l("Not a valid list.")}
+
+
+class Dict(_Translated, ma.Dict):
+    default_error_messages = {"invalid": _l("Not a valid object.")}
+
+
+class Nested(_Translated, ma.Nested):
+    default_error_messages = {"type": _l("Not a valid object.")}
+
+
+class Method(_Translated, ma.Method):
+    pass
+
+
+class Function(_Translated, ma.Function):
+    pass
+
+
+class Raw(_Translated, ma.Raw):
+    pass
+
+
+# --- validators ---------------------------------------------------------------------------------
+
+def length(min: int | None = None, max: int | None = None) -> validate.Length:  # noqa: A002
+    """Text length; ``min=1`` is how an empty string is refused where text is required."""
+    if min and max:
+        error = _l("Use between {min} and {max} characters.")
+    elif min:
+        error = _l("Use at least {min} characters.") if min > 1 else _l("This may not be empty.")
+    else:
+        error = _l("Use at most {max} characters.")
+    return validate.Length(min=min, max=max, error=error)
+
+
+def one_of(choices) -> validate.OneOf:
+    return validate.OneOf(sorted(choices), error=_l("Must be one of: {choices}."))
+
+
+def between(min=None, max=None) -> validate.Range:  # noqa: A002
+    if min is not None and max is not None:
+        error = _l("Must be between {min} and {max}.")
+    elif min is not None:
+        error = _l("Must be at least {min}.")
+    else:
+        error = _l("Must be at most {max}.")
+    return validate.Range(min=min, max=max, error=error)

@@ -1,0 +1,154 @@
+"""/api/v1/engagements: cycles, their phases and year wheel."""
+
+from __future__ import annotations
+
+from app.accounts.access import can, may_start_engagement, visible_engagements
+from app.api.support import (
+    ApiBlueprint,
+    PageQuery,
+    fetch,
+    idempotent,
+    page_of,
+    require_if_match,
+    signed_in,
+    with_etag,
+)
+from app.common.refs import page_schema
+from app.db import db
+from app.engagements import schemas, services
+from app.errors import Forbidden, InvalidInput, NotFound
+from app.i18n import _
+from app.organisations.services import get_organisation
+from app.programmes.services import get_programme
+
+blp = ApiBlueprint("Engagements", __name__, url_prefix="/api/v1",
+                   description="An organisation's cycle in a programme, its phases and year wheel.")
+
+
+class EngagementListQuery(schemas.EngagementQuery, PageQuery):
+    pass
+
+
+@blp.get("/engagements")
+@blp.arguments(EngagementListQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.EngagementOut))
+def list_engagements(page=1, per_page=50, **filters):
+    query = visible_engagements(signed_in())
+    if filters.get("programme"):
+        programme = filters["programme"]
+        query = query.filter(lambda e: e.programme.id == programme)
+    if filters.get("organisation"):
+        organisation = filters["organisation"]
+        query = query.filter(lambda e: e.organisation.id == organisation)
+    if filters.get("within"):
+        prefix = fetch(get_organisation, filters["within"]).path
+        query = query.filter(lambda e: e.organisation.path.startswith(prefix))
+    if filters.get("status"):
+        status = filters["status"]
+        query = query.filter(lambda e: e.status == status)
+    if filters.get("country"):
+        country = filters["country"]
+        query = query.filter(lambda e: e.organisation.country == country)
+    if filters.get("period"):
+        period = filters["period"]
+        query = query.filter(lambda e: e.period == period)
+    if filters.get("phase"):
+        phase = filters["phase"]
+        query = query.filter(lambda e: e.current_phase.key == phase)
+    query = query.order_by(lambda e: (e.starts_on, e.id)).prefetch(
+        db.Programme, db.Organisation, db.ProgrammePhase)
+    return page_of(query, {"page": page, "per_page": per_page})
+
+
+@blp.get("/engagements/<id:engagement_id>")
+@blp.response(200, schemas.EngagementOut)
+def get_engagement(engagement_id):
+    signed_in()
+    return with_etag(fetch(services.get_engagement, engagement_id))
+
+
+@blp.post("/engagements")
+@idempotent
+@blp.arguments(schemas.EngagementCreate)
+@blp.response(201, schemas.EngagementOut)
+def start_engagement(data):
+    """Start an organisation's cycle: its first phase and year wheel come from the programme."""
+    caller = signed_in()
+    programme = get_programme(data.pop("programme_id"))
+    organisation = get_organisation(data.pop("organisation_id"))
+    if not may_start_engagement(caller, programme, organisation):
+        if can(caller, "read", organisation):
+            raise Forbidden(_("You do not have access to this."))
+        raise NotFound(_("Nothing was found at this address."))
+    engagement = services.start_engagement(programme, organisation, **data)
+    return with_etag(engagement, 201, {"Location": f"/api/v1/engagements/{engagement.id}"})
+
+
+@blp.patch("/engagements/<id:engagement_id>")
+@blp.arguments(schemas.EngagementUpdate)
+@blp.response(200, schemas.EngagementOut)
+def update_engagement(changes, engagement_id):
+    engagement = fetch(services.get_engagement, engagement_id, "manage")
+    require_if_match(engagement)
+    if "ends_on" in changes:
+        if changes["ends_on"] is not None and changes["ends_on"] < engagement.starts_on:
+            raise InvalidInput(_("The engagement could not be saved."),
+                               {"ends_on": [_("The end date is before the start date.")]})
+        engagement.ends_on = changes["ends_on"]
+    return with_etag(engagement)
+
+
+@blp.get("/engagements/<id:engagement_id>/transitions")
+@blp.response(200, schemas.TransitionOut(many=True))
+def list_transitions(engagement_id):
+    signed_in()
+    return services.transitions(fetch(services.get_engagement, engagement_id))
+
+
+@blp.post("/engagements/<id:engagement_id>/transitions")
+@blp.arguments(schemas.TransitionIn)
+@blp.response(201, schemas.TransitionOut)
+def record_transition(data, engagement_id):
+    """Move the engagement into another phase on a date (back needs a note)."""
+    engagement = fetch(services.get_engagement, engagement_id, "manage")
+    require_if_match(engagement, required=False)
+    return services.transition_to(engagement, data["phase"], occurred_on=data["occurred_on"],
+                                  note=data["note"]), 201
+
+
+@blp.post("/engagements/<id:engagement_id>/close")
+@blp.arguments(schemas.CloseIn)
+@blp.response(200, schemas.EngagementOut)
+def close_engagement(data, engagement_id):
+    engagement = fetch(services.get_engagement, engagement_id, "manage")
+    require_if_match(engagement, required=False)
+    services.close_engagement(engagement, status=data["status"], ends_on=data["ends_on"])
+    return with_etag(engagement)
+
+
+@blp.get("/engagements/<id:engagement_id>/year-wheel")
+@blp.response(200, schemas.YearWheelStepOut(many=True))
+def year_wheel(engagement_id):
+    signed_in()
+    return services.year_wheel(fetch(services.get_engagement, engagement_id))
+
+
+def _step(step_id: int):
+    step = db.YearWheelStep.get(id=step_id)
+    if step is None:
+        raise NotFound(_("Nothing was found at this address."))
+    return step
+
+
+@blp.patch("/year-wheel-steps/<id:step_id>")
+@blp.arguments(schemas.YearWheelStepUpdate)
+@blp.response(200, schemas.YearWheelStepOut)
+def update_year_wheel_step(changes, step_id):
+    """Tick a step off (with its date), or name who is responsible."""
+    step = fetch(_step, step_id, "manage")
+    require_if_match(step)
+    if "done" in changes:
+        services.mark_step(step, done=changes["done"], on=changes.get("done_on"))
+    if "responsible" in changes:
+        step.responsible = changes["responsible"]
+    return with_etag(step)

@@ -1,0 +1,138 @@
+"""/api/v1/indicators and /api/v1/observations"""
+
+from __future__ import annotations
+
+import re
+
+from app.accounts.access import require, visible_observations
+from app.api.support import (
+    ApiBlueprint,
+    PageQuery,
+    fetch,
+    idempotent,
+    page_of,
+    signed_in,
+    with_etag,
+)
+from app.common import fields
+from app.common.refs import Labels, Ref, Stamps, label_field, page_schema
+from app.common.schemas import BaseSchema
+from app.db import db
+from app.errors import InvalidInput
+from app.i18n import _
+from app.indicators import services
+from app.indicators.models import DIRECTIONS, UNITS
+from app.organisations.models import COUNTRIES
+from app.organisations.services import get_organisation
+
+blp = ApiBlueprint("Indicators", __name__, url_prefix="/api/v1",
+                   description="Indicator definitions and the values organisations report.")
+
+
+class IndicatorOut(Stamps):
+    id = fields.Integer(required=True)
+    key = fields.String(required=True)
+    name = label_field(required=True)
+    labels = fields.Nested(Labels, required=True)
+    unit = fields.String(required=True)
+    direction = fields.String(required=True)
+    country = fields.String(allow_none=True, required=True)
+    source = fields.String(required=True)
+    confidential = fields.Boolean(required=True)
+    min_group_size = fields.Integer(required=True)
+    decimals = fields.Integer(required=True)
+
+
+class IndicatorQuery(PageQuery):
+    country = fields.String(validate=fields.one_of(COUNTRIES))
+    unit = fields.String(validate=fields.one_of(UNITS))
+    direction = fields.String(validate=fields.one_of(DIRECTIONS))
+
+
+@blp.get("/indicators")
+@blp.arguments(IndicatorQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(IndicatorOut))
+@blp.doc(security=[])
+def list_indicators(page=1, per_page=50, country=None, unit=None, direction=None):
+    """Indicator definitions are public (their values are not)."""
+    query = db.Indicator.select()
+    if country:
+        query = query.filter(lambda i: i.country == country or i.country is None)
+    if unit:
+        query = query.filter(lambda i: i.unit == unit)
+    if direction:
+        query = query.filter(lambda i: i.direction == direction)
+    return page_of(query.order_by(lambda i: i.key), {"page": page, "per_page": per_page})
+
+
+@blp.get("/indicators/<id:indicator_id>")
+@blp.response(200, IndicatorOut)
+@blp.doc(security=[])
+def get_indicator(indicator_id):
+    return with_etag(services.get_indicator(indicator_id))
+
+
+class ObservationOut(Stamps):
+    id = fields.Integer(required=True)
+    organisation = fields.Nested(Ref, required=True)
+    indicator = fields.Function(lambda o: o.indicator.key, required=True)
+    period = fields.String(required=True)
+    value = fields.Float(required=True)
+    group_size = fields.Integer(allow_none=True, required=True)
+    confidential = fields.Function(lambda o: o.confidential or o.indicator.confidential,
+                                   required=True)
+
+
+class ObservationQuery(PageQuery):
+    organisation = fields.Integer(validate=fields.between(1, 2**31 - 1))
+    within = fields.Integer(validate=fields.between(1, 2**31 - 1))
+    indicator = fields.String(validate=fields.length(min=1, max=64))
+    period = fields.String(validate=fields.length(min=1, max=16))
+
+
+@blp.get("/observations")
+@blp.arguments(ObservationQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(ObservationOut))
+def list_observations(page=1, per_page=50, organisation=None, within=None, indicator=None,
+                      period=None):
+    """Values the caller may see (confidential ones only for those allowed)."""
+    query = visible_observations(signed_in())
+    if organisation:
+        query = query.filter(lambda o: o.organisation.id == organisation)
+    if within:
+        prefix = fetch(get_organisation, within).path
+        query = query.filter(lambda o: o.organisation.path.startswith(prefix))
+    if indicator:
+        query = query.filter(lambda o: o.indicator.key == indicator)
+    if period:
+        query = query.filter(lambda o: o.period == period)
+    query = query.order_by(lambda o: (o.organisation.id, o.indicator.id, o.period))
+    body, headers = page_of(query, {"page": page, "per_page": per_page})
+    return body, 200, headers
+
+
+class ObservationIn(BaseSchema):
+    organisation_id = fields.Integer(required=True, validate=fields.between(1, 2**31 - 1))
+    indicator = fields.String(required=True, validate=fields.length(min=1, max=64))
+    period = fields.String(required=True, validate=fields.length(min=4, max=16))
+    value = fields.Float(required=True, allow_nan=False)
+    group_size = fields.Integer(allow_none=True, load_default=None,
+                                validate=fields.between(0, 10_000_000))
+    confidential = fields.Boolean(load_default=False)
+
+
+@blp.post("/observations")
+@idempotent
+@blp.arguments(ObservationIn)
+@blp.response(201, ObservationOut)
+def record_observation(data):
+    """Record (or correct) one organisation's value for a period."""
+    if not re.match(services.PERIOD_PATTERN, data["period"]):
+        raise InvalidInput(_("The observation could not be saved."),
+                           {"period": [_("Use a school year (2024/25), a year or a half-year.")]})
+    organisation = require(signed_in(), "manage_indicators",
+                           get_organisation(data.pop("organisation_id")))
+    indicator = services.get_indicator(data.pop("indicator"))
+    observation = services.record_observation(organisation, indicator, **data)
+    return with_etag(observation, 201)
+
