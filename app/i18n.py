@@ -61,17 +61,21 @@ def negotiate(accept_language: list[str]) -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector: explicit choice, user setting, browser, English."""
+    """Flask-Babel's locale selector: explicit choice, user setting, browser, English.
+
+    On the API, a client's Accept-Language is a choice its programmer made, so it comes before
+    the user's setting; in a browser it is only the browser's default, so it comes after.
+    """
     if not has_request_context():
         return getattr(g, "language", None) or DEFAULT_LANGUAGE
     explicit = normalize_language(request.args.get("lang"))
-    if explicit:
-        return explicit
     user_language = normalize_language(getattr(g, "user_language", None))
-    if user_language:
-        return user_language
-    browser = negotiate([value for value, _quality in request.accept_languages])
-    return browser or DEFAULT_LANGUAGE
+    header = negotiate([value for value, _quality in request.accept_languages])
+    if request.path.startswith("/api/"):
+        order = (explicit, header, user_language)
+    else:
+        order = (explicit, user_language, header)
+    return next((language for language in order if language), DEFAULT_LANGUAGE)
 
 
 def current_language() -> str:

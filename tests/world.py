@@ -101,3 +101,15 @@ def build_world() -> World:
             world.ids[name] = value.id
     world.ids["today"] = date.today()
     return world
+
+
+def issue_tokens(world: World) -> dict[str, dict]:
+    """An Authorization header per person of the world (inside a db_session)."""
+    from app.accounts.services import issue_token
+
+    headers = {}
+    for name in ("admin", "office_a", "leader_a1", "board_a1", "officer", "office_b", "nobody"):
+        secret = issue_token(db.User[world.ids[name]], "tests").secret
+        headers[name] = {"Authorization": f"Bearer {secret}"}
+    headers["anonymous"] = {}
+    return headers

@@ -84,8 +84,11 @@ def filtered_commitments(principal: Principal, filters: dict):
 
 def _with_references(query):
     # Everything a commitment shows comes in a fixed number of queries, whatever the page size.
-    return query.prefetch(db.Engagement, db.Organisation, db.Theme, db.Indicator,
-                          db.Commitment.carried_over_from, db.Commitment.carried_over_to,
+    # (Attributes, not entity classes: prefetching a class also loads each row's reverse
+    # one-to-one links, one query per row.)
+    return query.prefetch(db.Commitment.engagement, db.Engagement.organisation,
+                          db.Commitment.theme, db.Commitment.responsible_organisation,
+                          db.Commitment.target_indicator, db.Commitment.carried_over_from,
                           db.Commitment.meeting)
 
 
@@ -102,7 +105,7 @@ def list_commitments(page=1, per_page=50, **filters):
 
 
 @blp.get("/commitments/<id:commitment_id>")
-@blp.response(200, schemas.CommitmentOut)
+@blp.response(200, schemas.CommitmentDetailOut)
 def get_commitment(commitment_id):
     signed_in()
     return with_etag(fetch(services.get_commitment, commitment_id))
@@ -129,7 +132,7 @@ def _references(data: dict) -> dict:
 @blp.post("/commitments")
 @idempotent
 @blp.arguments(schemas.CommitmentCreate)
-@blp.response(201, schemas.CommitmentOut)
+@blp.response(201, schemas.CommitmentDetailOut)
 def record_commitment(data):
     """Record what a meeting (or the engagement) binds someone to do."""
     signed_in()
@@ -149,7 +152,7 @@ def _actor() -> str:
 
 @blp.patch("/commitments/<id:commitment_id>")
 @blp.arguments(schemas.CommitmentUpdate)
-@blp.response(200, schemas.CommitmentOut)
+@blp.response(200, schemas.CommitmentDetailOut)
 def update_commitment(changes, commitment_id):
     commitment = fetch(services.get_commitment, commitment_id, "manage")
     require_if_match(commitment)
@@ -159,7 +162,7 @@ def update_commitment(changes, commitment_id):
 
 @blp.post("/commitments/<id:commitment_id>/status")
 @blp.arguments(schemas.StatusChangeIn)
-@blp.response(200, schemas.CommitmentOut)
+@blp.response(200, schemas.CommitmentDetailOut)
 def change_status(data, commitment_id):
     """Move the commitment along the status graph (reopening needs a reason)."""
     commitment = fetch(services.get_commitment, commitment_id, "manage")
@@ -170,7 +173,7 @@ def change_status(data, commitment_id):
 
 @blp.post("/commitments/<id:commitment_id>/carry-over")
 @blp.arguments(schemas.CarryOverIn)
-@blp.response(201, schemas.CommitmentOut)
+@blp.response(201, schemas.CommitmentDetailOut)
 def carry_over(data, commitment_id):
     """Carry an open commitment into a later cycle; answers with the successor."""
     commitment = fetch(services.get_commitment, commitment_id, "manage")
@@ -226,7 +229,7 @@ def list_follow_ups(page=1, per_page=50, commitment=None, within=None, since=Non
         query = query.filter(lambda f: f.occurred_on >= since)
     if until:
         query = query.filter(lambda f: f.occurred_on <= until)
-    query = query.order_by(lambda f: (f.occurred_on, f.id)).prefetch(db.Commitment)
+    query = query.order_by(lambda f: (f.occurred_on, f.id)).prefetch(db.FollowUp.commitment)
     return page_of(query, {"page": page, "per_page": per_page})
 
 
@@ -278,7 +281,7 @@ def export_follow_ups(format="csv", **filters):  # noqa: A002
     """The follow-ups of the commitments the filters select."""
     commitments = filtered_commitments(signed_in(), filters)
     query = db.FollowUp.select(lambda f: f.commitment in commitments).order_by(
-        lambda f: (f.commitment.id, f.occurred_on, f.id)).prefetch(db.Commitment)
+        lambda f: (f.commitment.id, f.occurred_on, f.id)).prefetch(db.FollowUp.commitment)
     return _file_response(bulk.FOLLOW_UP_COLUMNS, (bulk.follow_up_row(f) for f in query),
                           format, "follow-ups")
 

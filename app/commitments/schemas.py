@@ -52,6 +52,10 @@ class CommitmentOut(Stamps):
     carried_over_from_id = fields.Function(
         lambda c: c.carried_over_from.id if c.carried_over_from else None, allow_none=True,
         required=True)
+
+
+class CommitmentDetailOut(CommitmentOut):
+    # The reverse side of a one-to-one link costs a query per record, so lists leave it out.
     carried_over_to_id = fields.Function(
         lambda c: c.carried_over_to.id if c.carried_over_to else None, allow_none=True,
         required=True)

@@ -56,12 +56,13 @@ def list_engagements(page=1, per_page=50, **filters):
         phase = filters["phase"]
         query = query.filter(lambda e: e.current_phase.key == phase)
     query = query.order_by(lambda e: (e.starts_on, e.id)).prefetch(
-        db.Programme, db.Organisation, db.ProgrammePhase)
+        db.Engagement.programme, db.Engagement.organisation, db.Engagement.current_phase,
+        db.Engagement.previous)
     return page_of(query, {"page": page, "per_page": per_page})
 
 
 @blp.get("/engagements/<id:engagement_id>")
-@blp.response(200, schemas.EngagementOut)
+@blp.response(200, schemas.EngagementDetailOut)
 def get_engagement(engagement_id):
     signed_in()
     return with_etag(fetch(services.get_engagement, engagement_id))
@@ -70,7 +71,7 @@ def get_engagement(engagement_id):
 @blp.post("/engagements")
 @idempotent
 @blp.arguments(schemas.EngagementCreate)
-@blp.response(201, schemas.EngagementOut)
+@blp.response(201, schemas.EngagementDetailOut)
 def start_engagement(data):
     """Start an organisation's cycle: its first phase and year wheel come from the programme."""
     caller = signed_in()
@@ -86,7 +87,7 @@ def start_engagement(data):
 
 @blp.patch("/engagements/<id:engagement_id>")
 @blp.arguments(schemas.EngagementUpdate)
-@blp.response(200, schemas.EngagementOut)
+@blp.response(200, schemas.EngagementDetailOut)
 def update_engagement(changes, engagement_id):
     engagement = fetch(services.get_engagement, engagement_id, "manage")
     require_if_match(engagement)
@@ -118,7 +119,7 @@ def record_transition(data, engagement_id):
 
 @blp.post("/engagements/<id:engagement_id>/close")
 @blp.arguments(schemas.CloseIn)
-@blp.response(200, schemas.EngagementOut)
+@blp.response(200, schemas.EngagementDetailOut)
 def close_engagement(data, engagement_id):
     engagement = fetch(services.get_engagement, engagement_id, "manage")
     require_if_match(engagement, required=False)

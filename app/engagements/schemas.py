@@ -38,6 +38,10 @@ class EngagementOut(Stamps):
     current_phase = fields.Nested(PhaseRef, allow_none=True, required=True)
     previous_id = fields.Function(lambda e: e.previous.id if e.previous else None,
                                   allow_none=True, required=True)
+
+
+class EngagementDetailOut(EngagementOut):
+    # The reverse side of a one-to-one link costs a query per record, so lists leave it out.
     following_id = fields.Function(lambda e: e.following.id if e.following else None,
                                    allow_none=True, required=True)
 

@@ -61,7 +61,7 @@ def list_meetings(page=1, per_page=50, **filters):
         before = datetime.combine(filters["starts_before"], time())
         query = query.filter(lambda m: m.starts_at < before)
     query = query.order_by(lambda m: (m.starts_at, m.id)).prefetch(
-        db.Engagement, db.Organisation, db.MeetingType)
+        db.Meeting.engagement, db.Engagement.organisation, db.Meeting.meeting_type)
     return page_of(query, {"page": page, "per_page": per_page})
 
 

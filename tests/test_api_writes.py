@@ -1,0 +1,122 @@
+"""Writing through the API: no update silently lost, no duplicate from a retried request."""
+
+import pytest
+from pony.orm import db_session
+
+from tests.api import world  # noqa: F401 - fixture
+
+
+def get(client, world, path, who="office_a"):
+    response = client.get(path, headers=world.headers[who])
+    assert response.status_code == 200, response.json
+    return response
+
+
+def test_every_resource_carries_its_version_as_etag(client, world):
+    response = get(client, world, f"/api/v1/commitments/{world.c_a1}")
+    assert response.headers["ETag"] == f'"commitment-{world.c_a1}-v{response.json["version"]}"'
+
+
+def test_a_change_without_if_match_is_refused_with_428(client, world):
+    response = client.patch(f"/api/v1/commitments/{world.c_a1}", headers=world.headers[
+        "office_a"], json={"title": "Blind write"})
+    assert response.status_code == 428
+    assert get(client, world, f"/api/v1/commitments/{world.c_a1}").json["title"] != "Blind write"
+
+
+def test_a_stale_if_match_gets_412_with_the_current_version(client, world):
+    path = f"/api/v1/commitments/{world.c_a1}"
+    first = get(client, world, path)
+    etag = first.headers["ETag"]
+    mine = client.patch(path, headers={**world.headers["office_a"], "If-Match": etag},
+                        json={"title": "Mine"})
+    assert mine.status_code == 200
+    assert mine.json["version"] == first.json["version"] + 1
+    assert mine.headers["ETag"] != etag
+    theirs = client.patch(path, headers={**world.headers["admin"], "If-Match": etag},
+                          json={"title": "Theirs, from an old read"})
+    assert theirs.status_code == 412
+    assert theirs.json["current_version"] == mine.json["version"]
+    assert theirs.headers["ETag"] == mine.headers["ETag"]
+    assert get(client, world, path).json["title"] == "Mine"
+
+
+def test_delete_also_needs_if_match(client, world):
+    issued = client.post("/api/v1/me/tokens", headers=world.headers["office_a"],
+                         json={"name": "Warehouse"})
+    assert issued.status_code == 201
+    secret = issued.json["token"]
+    path = f"/api/v1/me/tokens/{issued.json['id']}"
+    assert client.delete(path, headers=world.headers["office_a"]).status_code == 428
+    revoked = client.delete(path, headers={**world.headers["office_a"],
+                                           "If-Match": issued.headers["ETag"]})
+    assert revoked.status_code == 204
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}
+                      ).status_code == 401
+
+
+def test_lifecycle_actions_honour_a_stale_if_match(client, world):
+    meeting = get(client, world, f"/api/v1/meetings/{world.m_a1}")
+    held = client.post(f"/api/v1/meetings/{world.m_a1}/hold", headers=world.headers["office_a"],
+                       json={"held_at": "2026-04-20T09:00:00+02:00"})
+    assert held.status_code == 200 and held.json["status"] == "held"
+    stale = client.post(f"/api/v1/meetings/{world.m_a1}/cancel",
+                        headers={**world.headers["office_a"], "If-Match": meeting.headers["ETag"]})
+    assert stale.status_code == 412
+
+
+COMMITMENT = {"title": "Daily reading band", "due_date": "2026-06-30", "status": "agreed"}
+
+
+def test_a_retried_create_returns_the_first_result(client, app, world):
+    headers = {**world.headers["office_a"], "Idempotency-Key": "warehouse-import-42"}
+    body = {**COMMITMENT, "engagement_id": world.e_a1}
+    first = client.post("/api/v1/commitments", headers=headers, json=body)
+    again = client.post("/api/v1/commitments", headers=headers, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.json == first.json
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        assert db.Commitment.select(lambda c: c.title == "Daily reading band").count() == 1
+
+
+def test_the_same_key_with_another_request_is_refused(client, world):
+    headers = {**world.headers["office_a"], "Idempotency-Key": "k-1"}
+    body = {**COMMITMENT, "engagement_id": world.e_a1}
+    assert client.post("/api/v1/commitments", headers=headers, json=body).status_code == 201
+    other = client.post("/api/v1/commitments", headers=headers,
+                        json={**body, "title": "Something else"})
+    assert other.status_code == 422
+    assert "Idempotency-Key" in other.json["errors"]
+
+
+def test_keys_belong_to_their_user_and_failures_are_not_remembered(client, world):
+    body = {**COMMITMENT, "engagement_id": world.e_a1}
+    bad = client.post("/api/v1/commitments", json={**body, "title": ""},
+                      headers={**world.headers["office_a"], "Idempotency-Key": "k-2"})
+    assert bad.status_code == 422
+    good = client.post("/api/v1/commitments", json=body,
+                       headers={**world.headers["office_a"], "Idempotency-Key": "k-2"})
+    assert good.status_code == 201  # the failed attempt did not keep the key
+    admin = client.post("/api/v1/commitments", json=body,
+                        headers={**world.headers["admin"], "Idempotency-Key": "k-2"})
+    assert admin.status_code == 201 and admin.json["id"] != good.json["id"]
+
+
+def test_without_a_key_two_posts_make_two_records(client, world):
+    body = {**COMMITMENT, "engagement_id": world.e_a1}
+    first = client.post("/api/v1/commitments", headers=world.headers["office_a"], json=body)
+    second = client.post("/api/v1/commitments", headers=world.headers["office_a"], json=body)
+    assert first.json["id"] != second.json["id"]
+
+
+@pytest.mark.parametrize("who,status", [("leader_a1", 403), ("board_a1", 403),
+                                        ("office_b", 404), ("officer", 404)])
+def test_only_those_who_manage_may_change(client, world, who, status):
+    path = f"/api/v1/commitments/{world.c_a1}"
+    etag = get(client, world, path, "admin").headers["ETag"]
+    response = client.patch(path, headers={**world.headers[who], "If-Match": etag},
+                            json={"title": "Not mine to change"})
+    assert response.status_code == status
