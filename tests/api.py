@@ -1,23 +1,11 @@
-"""Helpers for API tests: a world with tokens, JSON calls, counting SQL statements."""
+"""Helpers for API tests: counting the SQL statements a request sends."""
 
 from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
 
-import pytest
-from pony.orm import commit, db_session, set_sql_debug
-
-from tests.world import build_world, issue_tokens
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context(), db_session:
-        built = build_world()
-        built.headers = issue_tokens(built)
-        commit()
-    return built
+from pony.orm import set_sql_debug
 
 
 class _Counter(logging.Handler):

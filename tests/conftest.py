@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,12 +99,14 @@ class EngineDatabase:
 
     def reset(self) -> None:
         if self.engine == "sqlite":
-            # Close this thread's connection so the file can be swapped for the clean copy.
+            # SQLite's online backup writes the clean copy into the live database page by
+            # page, under its locks: connections other tests left open simply see it.
             self.database.disconnect()
-            path = self.parsed.sqlite_path
-            for suffix in ("-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(self.template, path)
+            with sqlite3.connect(self.template) as clean, \
+                    sqlite3.connect(self.parsed.sqlite_path) as live:
+                clean.backup(live)
+            clean.close()
+            live.close()
         else:
             tables = ", ".join(f'"{name}"' for name in self.tables)
             with db_session:
@@ -159,6 +162,20 @@ def tx(app):
     with app.app_context(), db_session:
         yield app.extensions["nordialog.db"]
         rollback()
+
+
+@pytest.fixture
+def world(app):
+    """The access-test world (tests/world.py), with an API token header per person."""
+    from pony.orm import commit
+
+    from tests.world import build_world, issue_tokens
+
+    with app.app_context(), db_session:
+        built = build_world()
+        built.headers = issue_tokens(built)
+        commit()
+    return built
 
 
 @pytest.fixture

@@ -3,20 +3,12 @@
 import json
 
 import pytest
-from pony.orm import commit, db_session
+from pony.orm import db_session
 
 from app.accounts import access
 from app.accounts.access import ANONYMOUS, principal_for
 from app.errors import Forbidden, NotFound
-from tests.world import SENTINEL_TITLE, SENTINEL_VALUE, build_world
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context(), db_session:
-        built = build_world()
-        commit()
-    return built
+from tests.world import SENTINEL_TITLE, SENTINEL_VALUE
 
 
 @pytest.fixture

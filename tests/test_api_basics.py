@@ -4,8 +4,6 @@ import re
 
 import pytest
 
-from tests.api import world  # noqa: F401 - fixture
-
 
 def test_openapi_describes_every_operation_with_bearer_auth(client):
     spec = client.get("/api/openapi.json").json

@@ -7,7 +7,6 @@ from openpyxl import Workbook, load_workbook
 from pony.orm import db_session
 
 from app.commitments.bulk import COMMITMENT_COLUMNS, FOLLOW_UP_COLUMNS
-from tests.api import world  # noqa: F401 - fixture
 
 
 def export(client, world, path="/api/v1/commitments/export", who="office_a", **params):

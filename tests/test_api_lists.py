@@ -6,7 +6,7 @@ import pytest
 from pony.orm import commit, db_session
 
 from app.commitments import services
-from tests.api import counted_queries, selects, world  # noqa: F401 - fixture
+from tests.api import counted_queries, selects
 from tests.factories import make_commitment
 
 

@@ -3,8 +3,6 @@
 import pytest
 from pony.orm import db_session
 
-from tests.api import world  # noqa: F401 - fixture
-
 
 def get(client, world, path, who="office_a"):
     response = client.get(path, headers=world.headers[who])

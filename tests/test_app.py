@@ -9,7 +9,7 @@ from app import create_app
 from app.config import load_config
 from app.db import DatabaseUrl
 from app.errors import InvalidInput, StartupError
-from tests.conftest import SCHEMA_VERSION
+from tests.conftest import SCHEMA_VERSION, TEST_CONFIG
 
 
 def test_secret_key_is_generated_once_and_kept_for_local_use(tmp_path, monkeypatch):
@@ -82,7 +82,12 @@ def test_an_unmigrated_database_is_refused_with_the_remedy(tmp_path):
 
 @pytest.fixture
 def app_with_probe(app):
-    """Routes that write and then fail in different ways, to watch the unit of work."""
+    """Routes that write and then fail in different ways, to watch the unit of work.
+
+    A separate app on the same (freshly reset) database: blueprints cannot be added to an app
+    that has already served requests.
+    """
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": app.config["DATABASE_URL"]})
     if "probe" not in app.blueprints:
         from flask import Blueprint
 
@@ -117,7 +122,9 @@ def app_with_probe(app):
 
         csrf.exempt(probe)  # these probe the unit of work, not forms
         app.register_blueprint(probe)
-    return app
+    yield app
+    # Close this app's connection before the next test swaps the SQLite file.
+    app.extensions["nordialog.db"].disconnect()
 
 
 @pytest.mark.parametrize("path,status", [

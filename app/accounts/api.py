@@ -79,9 +79,9 @@ class TokenOut(Stamps):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     prefix = fields.String(required=True)
-    expires_at = fields.DateTime(allow_none=True, required=True, format="iso")
-    last_used_at = fields.DateTime(allow_none=True, required=True, format="iso")
-    revoked_at = fields.DateTime(allow_none=True, required=True, format="iso")
+    expires_at = fields.UtcDateTime(allow_none=True, required=True)
+    last_used_at = fields.UtcDateTime(allow_none=True, required=True)
+    revoked_at = fields.UtcDateTime(allow_none=True, required=True)
 
 
 class IssuedTokenOut(TokenOut):
@@ -133,7 +133,7 @@ def revoke_token(token_id):
 
 class AuditOut(OutputSchema):
     id = fields.Integer(required=True)
-    occurred_at = fields.DateTime(required=True, format="iso")
+    occurred_at = fields.UtcDateTime(required=True)
     actor = fields.Function(lambda e: e.actor.id if e.actor else None, allow_none=True,
                             required=True)
     channel = fields.String(required=True)

@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.accounts.access import ANONYMOUS, Principal
 from app.common import fields
-from app.common.model import utcnow
+from app.common.model import etag, utcnow
 from app.common.schemas import BaseSchema
 from app.db import db
 from app.errors import (
@@ -46,7 +46,17 @@ class StrictParser(FlaskParser):
 
 
 class ApiBlueprint(Blueprint):
+    """Strict arguments, and every operation named after its view for clients to call by name
+    (``operationId``: ``list_commitments``, ``record_commitment``, ...)."""
+
     ARGUMENTS_PARSER = StrictParser()
+
+    def register_views_in_doc(self, api, app, spec, *, name, parameters):
+        for endpoint, info in self._docs.items():
+            for method, operation in info.items():
+                if method != "parameters":
+                    operation.setdefault("manual_doc", {}).setdefault("operationId", endpoint)
+        super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
 
 
 class IdConverter(IntegerConverter):
@@ -87,11 +97,6 @@ def current_user():
 
 
 # --- versions as ETags ----------------------------------------------------------------------------
-
-def etag(entity) -> str:
-    """A strong ETag from the record's version: it changes with every saved change."""
-    return f"{type(entity).__name__.lower()}-{entity.id}-v{entity.version}"
-
 
 def with_etag(entity, status: int = 200, headers: dict | None = None):
     """A response tuple for flask-smorest that carries the record's ETag.

@@ -127,7 +127,7 @@ class CarryOverIn(BaseSchema):
 
 class EventOut(OutputSchema):
     id = fields.Integer(required=True)
-    occurred_at = fields.DateTime(required=True, format="iso")
+    occurred_at = fields.UtcDateTime(required=True)
     kind = fields.String(required=True)
     from_status = fields.String(allow_none=True, required=True)
     to_status = fields.String(allow_none=True, required=True)

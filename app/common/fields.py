@@ -34,7 +34,14 @@ class String(_Translated, ma.String):
     default_error_messages = {
         "invalid": _l("Not a valid text."),
         "invalid_utf8": _l("Not valid UTF-8 text."),
+        "nul": _l("Text may not contain NUL characters."),
     }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:  # PostgreSQL cannot store it, and no one means to type it
+            raise self.make_error("nul")
+        return text
 
 
 class Integer(_Translated, ma.Integer):
@@ -76,6 +83,16 @@ class DateTime(_Translated, ma.DateTime):
         "invalid": _l("Not a valid date and time (ISO 8601)."),
         "format": _l("Not a valid date and time (ISO 8601)."),
     }
+
+
+class UtcDateTime(_Translated, ma.DateTime):
+    """A moment in UTC, written with its zone (``2026-04-20T07:00:00Z``): the database keeps
+    naive UTC, and a time without a zone would be read as local by clients."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 class Email(String):

@@ -17,6 +17,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def etag(entity) -> str:
+    """The version of a record as an entity tag: it changes with every saved change."""
+    return f"{type(entity).__name__.lower()}-{entity.id}-v{entity.version}"
+
+
 def stamp_columns() -> dict:
     """The three bookkeeping columns, to spread into an entity body with ``locals().update``."""
     return {

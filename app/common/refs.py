@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.common import fields
+from app.common.model import etag
 from app.common.schemas import OutputSchema
 from app.i18n import localized
 
@@ -38,11 +39,13 @@ def vocabulary_field(attribute: str, vocabulary: dict, **kwargs) -> fields.Funct
 
 
 class Stamps(OutputSchema):
-    """What every resource carries: its version (also its ETag) and UTC times."""
+    """What every resource carries: its version and ETag (for If-Match), and UTC times."""
 
     version = fields.Integer(required=True)
-    created_at = fields.DateTime(required=True, format="iso")
-    updated_at = fields.DateTime(required=True, format="iso")
+    etag = fields.Function(lambda obj: f'"{etag(obj)}"', required=True, metadata={
+        "description": "Send it as If-Match to change or delete this record."})
+    created_at = fields.UtcDateTime(required=True)
+    updated_at = fields.UtcDateTime(required=True)
 
 
 def page_schema(item: type) -> type:

@@ -90,15 +90,27 @@ def _read_csv(content: bytes):
         raise InvalidInput(_("The file could not be read."), {"file": [_("The file is empty.")]})
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [cell.strip() for cell in next(reader)]
+    try:
+        header = [cell.strip() for cell in next(reader)]
+    except csv.Error:
+        raise _unreadable() from None
 
     def rows():
-        for number, cells in enumerate(reader, start=2):
-            if any(cell.strip() for cell in cells):
-                yield number, {column: _unformula(cells[i].strip()) if i < len(cells) else ""
-                               for i, column in enumerate(header)}
+        number = 1
+        try:
+            for number, cells in enumerate(reader, start=2):
+                if any(cell.strip() for cell in cells):
+                    yield number, {column: _unformula(cells[i].strip()) if i < len(cells)
+                                   else "" for i, column in enumerate(header)}
+        except csv.Error:
+            raise _unreadable(number + 1) from None
 
     return header, rows()
+
+
+def _unreadable(row: int | None = None) -> InvalidInput:
+    where = _("Row %(row)s is not valid CSV.", row=row) if row else _("This is not valid CSV.")
+    return InvalidInput(_("The file could not be read."), {"file": [where]})
 
 
 def _read_xlsx(content: bytes):

@@ -113,8 +113,9 @@ def record_transition(data, engagement_id):
     """Move the engagement into another phase on a date (back needs a note)."""
     engagement = fetch(services.get_engagement, engagement_id, "manage")
     require_if_match(engagement, required=False)
-    return services.transition_to(engagement, data["phase"], occurred_on=data["occurred_on"],
-                                  note=data["note"]), 201
+    return with_etag(services.transition_to(engagement, data["phase"],
+                                            occurred_on=data["occurred_on"], note=data["note"]),
+                     201)
 
 
 @blp.post("/engagements/<id:engagement_id>/close")

@@ -80,7 +80,7 @@ class TransitionOut(OutputSchema):
     phase = fields.Nested(PhaseRef, required=True)
     occurred_on = fields.Date(required=True)
     note = fields.String(required=True)
-    created_at = fields.DateTime(required=True, format="iso")
+    created_at = fields.UtcDateTime(required=True)
 
 
 class CloseIn(BaseSchema):

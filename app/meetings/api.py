@@ -237,8 +237,8 @@ def choose_theme(data, meeting_id):
                                {"theme_id": [_("No such theme.")]})
     else:
         theme = themes.free_theme(data["title"])
-    return themes.choose_theme(meeting, theme, party=data["party"],
-                               background=data["background"]), 201
+    return with_etag(themes.choose_theme(meeting, theme, party=data["party"],
+                                         background=data["background"]), 201)
 
 
 @blp.post("/meetings/<id:meeting_id>/attachments")
@@ -248,4 +248,4 @@ def choose_theme(data, meeting_id):
 def add_attachment(data, meeting_id):
     """Record a document's metadata on the meeting (the data package, a presentation)."""
     meeting = fetch(services.get_meeting, meeting_id, "manage")
-    return services.add_attachment(meeting, **data), 201
+    return with_etag(services.add_attachment(meeting, **data), 201)

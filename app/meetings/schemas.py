@@ -64,16 +64,16 @@ class MeetingOut(Stamps):
     meeting_type_name = fields.Function(lambda m: localized(m.meeting_type.labels),
                                         required=True)
     title = fields.String(required=True)
-    starts_at = fields.DateTime(required=True, format="iso")
-    ends_at = fields.DateTime(allow_none=True, required=True, format="iso")
+    starts_at = fields.UtcDateTime(required=True)
+    ends_at = fields.UtcDateTime(allow_none=True, required=True)
     place = fields.String(required=True)
     status = fields.String(required=True)
     status_label = vocabulary_field("status", STATUSES, required=True)
     confidential = fields.Boolean(required=True)
     minutes_revision = fields.Integer(required=True)
-    held_at = fields.DateTime(allow_none=True, required=True, format="iso")
-    approved_at = fields.DateTime(allow_none=True, required=True, format="iso")
-    published_at = fields.DateTime(allow_none=True, required=True, format="iso")
+    held_at = fields.UtcDateTime(allow_none=True, required=True)
+    approved_at = fields.UtcDateTime(allow_none=True, required=True)
+    published_at = fields.UtcDateTime(allow_none=True, required=True)
 
 
 def _sorted(attribute: str, schema: type, key=lambda row: row.id):
@@ -166,5 +166,5 @@ class AttachmentIn(BaseSchema):
 
 class PublicationOut(OutputSchema):
     revision = fields.Integer(required=True)
-    published_at = fields.DateTime(required=True, format="iso")
+    published_at = fields.UtcDateTime(required=True)
     content = fields.Dict(required=True)

@@ -71,7 +71,7 @@ def create_free_theme(data):
     caller = signed_in()
     if not caller.has("propose_theme"):
         raise Forbidden(_("You do not have access to this."))
-    return themes.free_theme(data["title"]), 201
+    return with_etag(themes.free_theme(data["title"]), 201)
 
 
 
