@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pony.orm import flush
+
 from app.accounts.services import assign_role, create_user
+from app.commitments.services import add_follow_up
 from app.db import db
+from app.meetings.services import add_participant
 from app.organisations.services import create_organisation
 from tests.factories import (
     labels,
@@ -68,6 +72,18 @@ def build_world() -> World:
     c_s = make_commitment(e_s, title="Systematiskt kvalitetsarbete")
     c_s_local = make_commitment(e_s_local, title="Local Swedish commitment")
 
+    # One of everything per reachable side, for the authorization matrix.
+    m_b1 = make_meeting(e_b1)
+    m_s = make_meeting(e_s)
+    for meeting in (m_a1, m_b1, m_s):
+        add_participant(meeting, name="Deltager", role="school_leader")
+    f_a1, f_b1, f_s = (add_follow_up(c, occurred_on=date(2025, 10, 1), narrative="I gang")
+                       for c in (c_a1, c_b1, c_s))
+    flush()
+    p_a1, p_b1, p_s = (min(m.participants, key=lambda p: p.id) for m in (m_a1, m_b1, m_s))
+    ai_a1, ai_b1, ai_s = (min(m.agenda_items, key=lambda i: i.id) for m in (m_a1, m_b1, m_s))
+    ys_a1, ys_b1, ys_s = (min(e.year_wheel, key=lambda s: s.id) for e in (e_a1, e_b1, e_s))
+
     secret = db.Indicator(key="test_national_test", labels=labels("National test"),
                           unit="percent", direction="higher_is_better", source="Test",
                           confidential=True, min_group_size=5)
@@ -92,8 +108,6 @@ def build_world() -> World:
             assign_role(user, role, organisation)
         people[name] = user
 
-    from pony.orm import flush
-
     flush()
     world = World()
     for name, value in {**locals(), **people}.items():
@@ -109,7 +123,9 @@ def issue_tokens(world: World) -> dict[str, dict]:
 
     headers = {}
     for name in ("admin", "office_a", "leader_a1", "board_a1", "officer", "office_b", "nobody"):
-        secret = issue_token(db.User[world.ids[name]], "tests").secret
-        headers[name] = {"Authorization": f"Bearer {secret}"}
+        issued = issue_token(db.User[world.ids[name]], "tests")
+        headers[name] = {"Authorization": f"Bearer {issued.secret}"}
+        flush()
+        world.ids[f"token_{name}"] = issued.token.id
     headers["anonymous"] = {}
     return headers

@@ -228,7 +228,10 @@ def remember_response(response):
 
 
 def fetch(getter, ident: int, capability: str = "read"):
-    """The record ``getter(ident)`` if the caller may exercise ``capability`` on it."""
+    """The record ``getter(ident)`` if the caller may exercise ``capability`` on it.
+
+    Without credentials the answer is 401 before anything is looked up.
+    """
     from app.accounts.access import require
 
-    return require(principal(), capability, getter(ident))
+    return require(signed_in(), capability, getter(ident))

@@ -1,0 +1,231 @@
+"""The authorization matrix: for every route and method, what each role gets when acting on its
+own organisation's record and on another organisation's.
+
+``OK`` means the request was allowed (whatever the domain then said: 2xx, or 409/422 when the
+state or input does not fit); 401, 403 and 404 are the refusals, exactly. "Own" is school A1
+(owner A) for everyone but the agency officer, whose own is the Swedish owner S in the agency's
+programme; "other" is school B1 (owner B), and for the officer school A1. See tests/world.py.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+OK = "ok"
+ROLES = ("anonymous", "nobody", "admin", "office_a", "leader_a1", "board_a1", "officer")
+OWN = {"officer": "S"}
+OTHER = {"officer": "A"}
+
+
+def sides(role: str) -> tuple[str, str]:
+    return OWN.get(role, "A"), OTHER.get(role, "B")
+
+
+def _pattern(**overrides) -> dict:
+    base = {"anonymous": (401, 401), "nobody": (404, 404), "admin": (OK, OK),
+            "office_a": (OK, 404), "leader_a1": (OK, 404), "board_a1": (OK, 404),
+            "officer": (OK, 404)}
+    return {**base, **overrides}
+
+
+READ = _pattern()
+MANAGE = _pattern(leader_a1=(403, 404), board_a1=(403, 404))
+FOLLOW_UP = _pattern(board_a1=(403, 404))
+PROPOSE_THEME = FOLLOW_UP
+ORGANISATION_MANAGE = _pattern(leader_a1=(403, 404), board_a1=(403, 404), officer=(403, 404))
+INDICATORS = ORGANISATION_MANAGE
+LIST = {role: (OK, OK) for role in ROLES} | {"anonymous": (401, 401)}
+PUBLIC = {role: (OK, OK) for role in ROLES}
+SELF = LIST
+OWN_TOKEN = {role: (OK, 404) for role in ROLES} | {"anonymous": (401, 401)}
+ADMIN = {role: (403, 403) for role in ROLES} | {"anonymous": (401, 401), "admin": (OK, OK)}
+WEB_SIGNED_IN = {role: (OK, OK) for role in ROLES} | {"anonymous": (302, 302)}
+
+# What each side's records are called in the world.
+SIDE = {
+    "A": dict(organisation="a1", owner="owner_a", engagement="e_a1", meeting="m_a1",
+              commitment="c_a1", follow_up="f_a1", participant="p_a1", agenda_item="ai_a1",
+              step="ys_a1", programme="danish", participant_org="a1"),
+    "B": dict(organisation="b1", owner="owner_b", engagement="e_b1", meeting="m_b1",
+              commitment="c_b1", follow_up="f_b1", participant="p_b1", agenda_item="ai_b1",
+              step="ys_b1", programme="danish", participant_org="b1"),
+    "S": dict(organisation="s1", owner="owner_s", engagement="e_s", meeting="m_s",
+              commitment="c_s", follow_up="f_s", participant="p_s", agenda_item="ai_s",
+              step="ys_s", programme="agency_programme", participant_org="owner_s"),
+}
+
+
+@dataclass
+class Entry:
+    method: str
+    rule: str
+    expect: dict
+    path: object = None           # callable(ids_of_side) -> path, or None: the rule itself
+    json: object = None           # callable(ids_of_side) -> body
+    files: bool = False           # a multipart upload
+    channel: str = "api"          # "api" (token) or "web" (signed-in session)
+    notes: list = field(default_factory=list)
+
+
+def _id(kind: str):
+    return lambda ids: ids[kind]
+
+
+def p(template: str, **kinds):
+    """A path from a template whose placeholders name kinds of records on the side."""
+    return lambda ids: template.format(**{k: ids[v] for k, v in kinds.items()})
+
+
+AWARE = "2026-05-04T09:00:00+02:00"
+
+ENTRIES = [
+    # --- public and service routes -----------------------------------------------------------
+    Entry("GET", "/healthz", PUBLIC),
+    Entry("GET", "/api/openapi.json", PUBLIC),
+    Entry("GET", "/api/docs", PUBLIC),
+    Entry("GET", "/api/docs/static/<path:filename>", PUBLIC,
+          path=lambda ids: "/api/docs/static/swagger-ui.css"),
+    Entry("GET", "/static/<path:filename>", PUBLIC, path=lambda ids: "/static/js/api-docs.js"),
+    Entry("GET", "/sign-in", PUBLIC, channel="web"),
+    Entry("POST", "/sign-in", {role: (401, 401) for role in ROLES}, channel="web",
+          # A different unknown account each time (the same one would soon be throttled).
+          json=lambda ids: {"email": f"{ids['role']}-{ids['side']}@example.test",
+                            "password": "wrong password!"}),
+    Entry("POST", "/sign-out", {role: (302, 302) for role in ROLES}, channel="web"),
+    Entry("GET", "/", WEB_SIGNED_IN, channel="web"),
+    Entry("GET", "/api/v1/programmes", PUBLIC),
+    Entry("GET", "/api/v1/programmes/<id:programme_id>", PUBLIC,
+          path=p("/api/v1/programmes/{x}", x="programme")),
+    Entry("GET", "/api/v1/themes", PUBLIC),
+    Entry("GET", "/api/v1/indicators", PUBLIC),
+    Entry("GET", "/api/v1/indicators/<id:indicator_id>", PUBLIC,
+          path=lambda ids: f"/api/v1/indicators/{ids['open_']}"),
+    # --- the caller ---------------------------------------------------------------------------
+    Entry("GET", "/api/v1/me", SELF),
+    Entry("PATCH", "/api/v1/me", SELF, json=lambda ids: {"language": "da"}),
+    Entry("GET", "/api/v1/me/tokens", SELF),
+    Entry("POST", "/api/v1/me/tokens", SELF, json=lambda ids: {"name": "matrix"}),
+    Entry("DELETE", "/api/v1/me/tokens/<id:token_id>", OWN_TOKEN,
+          path=lambda ids: f"/api/v1/me/tokens/{ids['token']}"),
+    Entry("POST", "/api/v1/themes", _pattern(nobody=(403, 403), board_a1=(403, 403),
+                                             office_a=(OK, OK), leader_a1=(OK, OK),
+                                             officer=(OK, OK)),
+          json=lambda ids: {"title": "Matrix theme"}),
+    Entry("GET", "/api/v1/audit", ADMIN),
+    Entry("GET", "/api/v1/audit/export", ADMIN),
+    # --- organisations ----------------------------------------------------------------------
+    Entry("GET", "/api/v1/organisations", LIST),
+    Entry("GET", "/api/v1/organisations/<id:organisation_id>", READ,
+          path=p("/api/v1/organisations/{x}", x="organisation")),
+    Entry("POST", "/api/v1/organisations", ORGANISATION_MANAGE | {
+          "nobody": (404, 404), "leader_a1": (404, 404), "board_a1": (404, 404),
+          "officer": (403, 404)},
+          json=lambda ids: {"name": "Ny skole", "kind": "school", "country": ids["country"],
+                            "parent_id": ids["owner"]}),
+    Entry("PATCH", "/api/v1/organisations/<id:organisation_id>", ORGANISATION_MANAGE,
+          path=p("/api/v1/organisations/{x}", x="organisation"),
+          json=lambda ids: {"name": "Omdøbt skole"}),
+    # --- engagements --------------------------------------------------------------------------
+    Entry("GET", "/api/v1/engagements", LIST),
+    Entry("GET", "/api/v1/engagements/<id:engagement_id>", READ,
+          path=p("/api/v1/engagements/{x}", x="engagement")),
+    Entry("POST", "/api/v1/engagements", MANAGE | {"officer": (OK, 404)},
+          json=lambda ids: {"programme_id": ids["programme"],
+                            "organisation_id": ids["participant_org"], "period": "2031/32",
+                            "starts_on": "2031-08-01"}),
+    Entry("PATCH", "/api/v1/engagements/<id:engagement_id>", MANAGE,
+          path=p("/api/v1/engagements/{x}", x="engagement"),
+          json=lambda ids: {"ends_on": "2026-07-31"}),
+    Entry("GET", "/api/v1/engagements/<id:engagement_id>/transitions", READ,
+          path=p("/api/v1/engagements/{x}/transitions", x="engagement")),
+    Entry("POST", "/api/v1/engagements/<id:engagement_id>/transitions", MANAGE,
+          path=p("/api/v1/engagements/{x}/transitions", x="engagement"),
+          json=lambda ids: {"phase": "talk", "occurred_on": "2026-01-10"}),
+    Entry("POST", "/api/v1/engagements/<id:engagement_id>/close", MANAGE,
+          path=p("/api/v1/engagements/{x}/close", x="engagement"),
+          json=lambda ids: {"status": "completed"}),
+    Entry("GET", "/api/v1/engagements/<id:engagement_id>/year-wheel", READ,
+          path=p("/api/v1/engagements/{x}/year-wheel", x="engagement")),
+    Entry("PATCH", "/api/v1/year-wheel-steps/<id:step_id>", MANAGE,
+          path=p("/api/v1/year-wheel-steps/{x}", x="step"),
+          json=lambda ids: {"done": True, "done_on": "2025-11-10"}),
+    # --- meetings -----------------------------------------------------------------------------
+    Entry("GET", "/api/v1/meetings", LIST),
+    Entry("GET", "/api/v1/meetings/<id:meeting_id>", READ,
+          path=p("/api/v1/meetings/{x}", x="meeting")),
+    Entry("POST", "/api/v1/meetings", MANAGE,
+          json=lambda ids: {"engagement_id": ids["engagement"], "meeting_type": "talk",
+                            "starts_at": AWARE}),
+    Entry("PATCH", "/api/v1/meetings/<id:meeting_id>", MANAGE,
+          path=p("/api/v1/meetings/{x}", x="meeting"), json=lambda ids: {"place": "Aulaen"}),
+    *[Entry("POST", f"/api/v1/meetings/<id:meeting_id>/{action}", MANAGE,
+            path=p("/api/v1/meetings/{x}/" + action, x="meeting"),
+            json=(lambda ids: {"held_at": AWARE}) if action == "hold" else None)
+      for action in ("hold", "approve", "publish", "return-to-draft", "revise", "cancel")],
+    Entry("GET", "/api/v1/meetings/<id:meeting_id>/publications", READ,
+          path=p("/api/v1/meetings/{x}/publications", x="meeting")),
+    Entry("POST", "/api/v1/meetings/<id:meeting_id>/participants", MANAGE,
+          path=p("/api/v1/meetings/{x}/participants", x="meeting"),
+          json=lambda ids: {"name": "Jens", "role": "board_parent_representative"}),
+    Entry("PATCH", "/api/v1/participants/<id:participant_id>", MANAGE,
+          path=p("/api/v1/participants/{x}", x="participant"),
+          json=lambda ids: {"attendance": "present"}),
+    Entry("DELETE", "/api/v1/participants/<id:participant_id>", MANAGE,
+          path=p("/api/v1/participants/{x}", x="participant")),
+    Entry("POST", "/api/v1/meetings/<id:meeting_id>/agenda-items", MANAGE,
+          path=p("/api/v1/meetings/{x}/agenda-items", x="meeting"),
+          json=lambda ids: {"title": "Eventuelt", "party": "joint"}),
+    Entry("PATCH", "/api/v1/agenda-items/<id:item_id>", MANAGE,
+          path=p("/api/v1/agenda-items/{x}", x="agenda_item"),
+          json=lambda ids: {"title": "Evaluering"}),
+    Entry("POST", "/api/v1/meetings/<id:meeting_id>/themes", PROPOSE_THEME,
+          path=p("/api/v1/meetings/{x}/themes", x="meeting"),
+          json=lambda ids: {"title": "Udeskole", "party": "school"}),
+    Entry("POST", "/api/v1/meetings/<id:meeting_id>/attachments", MANAGE,
+          path=p("/api/v1/meetings/{x}/attachments", x="meeting"),
+          json=lambda ids: {"filename": "datapakke.pdf", "content_type": "application/pdf",
+                            "size_bytes": 1024, "sha256": "a" * 64}),
+    # --- commitments and follow-ups -----------------------------------------------------------
+    Entry("GET", "/api/v1/commitments", LIST),
+    Entry("GET", "/api/v1/commitments/export", LIST),
+    Entry("POST", "/api/v1/commitments/import", LIST, files=True),
+    Entry("GET", "/api/v1/commitments/<id:commitment_id>", READ,
+          path=p("/api/v1/commitments/{x}", x="commitment")),
+    Entry("POST", "/api/v1/commitments", MANAGE,
+          json=lambda ids: {"engagement_id": ids["engagement"], "title": "Matrix",
+                            "due_date": "2026-06-30"}),
+    Entry("PATCH", "/api/v1/commitments/<id:commitment_id>", MANAGE,
+          path=p("/api/v1/commitments/{x}", x="commitment"), json=lambda ids: {"actions": "X"}),
+    Entry("POST", "/api/v1/commitments/<id:commitment_id>/status", MANAGE,
+          path=p("/api/v1/commitments/{x}/status", x="commitment"),
+          json=lambda ids: {"status": "at_risk"}),
+    Entry("POST", "/api/v1/commitments/<id:commitment_id>/carry-over", MANAGE,
+          path=p("/api/v1/commitments/{x}/carry-over", x="commitment"),
+          json=lambda ids: {"engagement_id": ids["engagement"]}),
+    Entry("GET", "/api/v1/commitments/<id:commitment_id>/history", READ,
+          path=p("/api/v1/commitments/{x}/history", x="commitment")),
+    Entry("GET", "/api/v1/commitments/<id:commitment_id>/follow-ups", READ,
+          path=p("/api/v1/commitments/{x}/follow-ups", x="commitment")),
+    Entry("POST", "/api/v1/commitments/<id:commitment_id>/follow-ups", FOLLOW_UP,
+          path=p("/api/v1/commitments/{x}/follow-ups", x="commitment"),
+          json=lambda ids: {"occurred_on": "2025-11-01", "narrative": "Status"}),
+    Entry("GET", "/api/v1/follow-ups", LIST),
+    Entry("GET", "/api/v1/follow-ups/export", LIST),
+    Entry("POST", "/api/v1/follow-ups/import", LIST, files=True),
+    Entry("GET", "/api/v1/follow-ups/<id:follow_up_id>", READ,
+          path=p("/api/v1/follow-ups/{x}", x="follow_up")),
+    # --- indicators ---------------------------------------------------------------------------
+    Entry("GET", "/api/v1/observations", LIST),
+    Entry("POST", "/api/v1/observations", INDICATORS | {"officer": (403, 404)},
+          json=lambda ids: {"organisation_id": ids["organisation"],
+                            "indicator": "test_well_being", "period": "2026/27",
+                            "value": 70.5}),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+
+def upload() -> dict:
+    """An empty CSV: allowed callers get 422 (nothing to import), refused ones their refusal."""
+    return {"file": (io.BytesIO(b"id,title\r\n"), "empty.csv")}
