@@ -15,6 +15,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,7 +67,15 @@ def fresh_postgres_database(name: str) -> str:
     connection = psycopg2.connect(admin.url)
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for attempt in range(20):
+            try:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except psycopg2.errors.InsufficientPrivilege:
+                # A backend our role may not end (autovacuum, say) is on it: it will finish.
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
         cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
     base, _, _ = admin.url.rpartition("/")

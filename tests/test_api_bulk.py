@@ -139,10 +139,12 @@ def test_follow_ups_round_trip(client, app, world):
     assert response.status_code == 200, response.json
     assert response.json["created"] == 1
     exported = csv_rows(export(client, world, path="/api/v1/follow-ups/export").data)
-    assert list(exported[0]) == FOLLOW_UP_COLUMNS and len(exported) == 1
+    assert list(exported[0]) == FOLLOW_UP_COLUMNS
+    assert [row["narrative"] for row in exported] == ["I gang",  # the world's own
+                                                      "Læsebåndet er i gang i alle klasser."]
     again = upload(client, world, exported, FOLLOW_UP_COLUMNS, path="/api/v1/follow-ups/import",
                    who="leader_a1")
-    assert again.json == {"created": 0, "updated": 0, "unchanged": 1}
+    assert again.json == {"created": 0, "updated": 0, "unchanged": 2}
 
 
 def test_unreadable_files_get_a_clear_error(client, world):
