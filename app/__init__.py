@@ -29,7 +29,7 @@ def create_app(config_override: dict | None = None) -> Flask:
 
 
 def _build(config_override: dict | None) -> Flask:
-    from app import cli, health, web
+    from app import cli, health
     from app.accounts import views as accounts_views
     from app.accounts.auth import init_auth
     from app.api import init_api
@@ -37,6 +37,7 @@ def _build(config_override: dict | None) -> Flask:
     from app.db import DatabaseUrl, init_db, open_database
     from app.errors import register_error_handlers
     from app.i18n import init_i18n
+    from app.web.formatting import init_formatting
 
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.config.update(load_config(Path(app.instance_path), config_override))
@@ -52,10 +53,25 @@ def _build(config_override: dict | None) -> Flask:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(web.bp)
+    init_formatting(app)
+    for blueprint in _web_blueprints():
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     cli.register(app)
     return app
+
+
+def _web_blueprints() -> list:
+    from app import web
+    from app.commitments import views as commitments
+    from app.engagements import views as engagements
+    from app.meetings import views as meetings
+    from app.organisations import views as organisations
+    from app.programmes import views as programmes
+    from app.public import views as public
+
+    return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
+            commitments.bp, public.bp]
 
 
 def _require_current_schema(url, migrations_dir: str) -> None:

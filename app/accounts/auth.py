@@ -7,7 +7,7 @@ locale, and the audit context that attributes every change to the person.
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -89,7 +89,9 @@ def init_auth(app: Flask) -> None:
                                    audit={"entity": None})
         g.user = user
         g.principal = principal_for(user)
-        g.user_language = user.language if user is not None else None
+        # A signed-in person's saved choice; otherwise what this browser chose here.
+        g.user_language = (user.language if user is not None else None) or \
+            session.get("language")
         if user is not None:
             audit.reset_context(g.audit_token)
             g.audit_token = audit.set_context(user.id, "api" if is_api_request() else "web",

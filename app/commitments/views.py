@@ -1,0 +1,169 @@
+"""Commitment pages: the list people work from, and one commitment with its follow-up."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from pony.orm import flush
+
+from app.accounts.access import visible_engagements
+from app.commitments import services
+from app.commitments.api import filtered_commitments
+from app.commitments.schemas import (
+    SORTS,
+    CarryOverIn,
+    CommitmentQuery,
+    CommitmentUpdate,
+    FollowUpIn,
+    StatusChangeIn,
+)
+from app.commitments.status import OPEN, STATUSES, TRANSITIONS
+from app.engagements.services import get_engagement
+from app.errors import DomainError
+from app.i18n import _, localized
+from app.themes.services import vocabulary
+from app.web import signed_in
+from app.web.forms import Form, load, refused, stale, submitted
+from app.web.pages import allowed, page, record
+
+bp = Blueprint("commitments", __name__, template_folder="templates")
+
+FILTERS = ("status", "theme", "overdue", "within", "due_after", "due_before", "sort")
+
+
+@bp.get("/commitments")
+@signed_in
+def index():
+    """Commitments the reader may see, filtered, sorted and paged, with export links."""
+    raw = {key: request.args.getlist(key) if key == "status" else request.args.get(key)
+           for key in FILTERS if request.args.get(key)}
+    form = Form(values=raw)
+    try:
+        filters = CommitmentQuery().load(raw)
+    except ValidationError as err:
+        form.errors.update(err.messages)
+        form.message = _("Please correct the fields marked below.")
+        filters = {}
+    query = filtered_commitments(g.principal, filters)
+    schools = visible_engagements(g.principal)
+    export = urlencode([(k, v) for k, values in request.args.lists() if k != "page"
+                        for v in values])
+    return render_template(
+        "commitments/index.html", page=page(query), form=form, statuses=STATUSES,
+        themes=[(t.key, localized(t.labels)) for t in vocabulary()],
+        organisations=sorted({(e.organisation.id, e.organisation.name) for e in schools},
+                             key=lambda pair: pair[1]),
+        sorts=SORTS, export=export, chosen=set(raw.get("status") or []),
+        today=date.today()), 422 if form.errors else 200
+
+
+def render(commitment, status: int = 200, **forms):
+    successors = [e for e in visible_engagements(g.principal, "manage").filter(
+        lambda e: e.organisation == commitment.engagement.organisation
+        and e.starts_on > commitment.engagement.starts_on and e.status == "active")]
+    editable = {name: getattr(commitment, name) for name in (
+        "title", "background", "actions", "responsible_person", "success_criterion",
+        "due_date", "follow_up_interval_days")}
+    return render_template(
+        "commitments/detail.html", commitment=commitment, statuses=STATUSES,
+        next_statuses=[(s, STATUSES[s]) for s in sorted(TRANSITIONS[commitment.status])
+                       if s != "carried_over"],
+        is_open=commitment.status in OPEN, follow_ups=services.follow_ups(commitment),
+        history=services.history(commitment),
+        successor_options=[(e.id, f"{localized(e.programme.labels)} {e.period}")
+                           for e in successors],
+        may_manage=allowed("manage", commitment),
+        may_follow_up=allowed("follow_up", commitment),
+        edit_form=forms.get("edit_form") or Form(values=editable),
+        status_form=forms.get("status_form") or Form(),
+        follow_up_form=forms.get("follow_up_form") or Form(values={
+            "occurred_on": date.today().isoformat()}),
+        carry_form=forms.get("carry_form") or Form(),
+    ), status
+
+
+@bp.get("/commitments/<id:commitment_id>")
+@signed_in
+def detail(commitment_id):
+    return render(record(services.get_commitment, commitment_id))
+
+
+@bp.post("/commitments/<id:commitment_id>")
+@signed_in
+def edit(commitment_id):
+    """Save changes, unless someone else saved the commitment after the form was opened."""
+    commitment = record(services.get_commitment, commitment_id, "manage")
+    form = Form(values=submitted(["title", "background", "actions", "responsible_person",
+                                  "success_criterion", "due_date",
+                                  "follow_up_interval_days"]))
+    for text in ("background", "actions", "responsible_person", "success_criterion"):
+        form.values.setdefault(text, "")
+    if stale(commitment, form):
+        return render(commitment, 409, edit_form=form)
+    data = load(CommitmentUpdate(), form.values, form)
+    if data is not None:
+        try:
+            services.update_commitment(commitment, data, actor=g.user.name)
+            flash(_("The commitment is saved."))
+            return redirect(url_for(".detail", commitment_id=commitment.id))
+        except DomainError as err:
+            refused(form, err)
+    return render(commitment, 422, edit_form=form)
+
+
+@bp.post("/commitments/<id:commitment_id>/status")
+@signed_in
+def change_status(commitment_id):
+    commitment = record(services.get_commitment, commitment_id, "manage")
+    form = Form(values=submitted(["status", "reason"]))
+    if stale(commitment, form):
+        return render(commitment, 409, status_form=form)
+    data = load(StatusChangeIn(), form.values, form)
+    if data is not None:
+        try:
+            services.change_status(commitment, data["status"], reason=data["reason"],
+                                   actor=g.user.name)
+            flash(_("The status is changed."))
+            return redirect(url_for(".detail", commitment_id=commitment.id))
+        except DomainError as err:
+            refused(form, err)
+    return render(commitment, 422, status_form=form)
+
+
+@bp.post("/commitments/<id:commitment_id>/follow-ups")
+@signed_in
+def add_follow_up(commitment_id):
+    commitment = record(services.get_commitment, commitment_id, "follow_up")
+    form = Form(values=submitted(["occurred_on", "narrative", "status_to", "progress",
+                                  "next_follow_up_on"]))
+    data = load(FollowUpIn(), form.values, form)
+    if data is not None:
+        try:
+            services.add_follow_up(commitment, author=g.user.name, **data)
+            flash(_("The follow-up is recorded."))
+            return redirect(url_for(".detail", commitment_id=commitment.id) + "#follow-ups")
+        except DomainError as err:
+            refused(form, err)
+    return render(commitment, 422, follow_up_form=form)
+
+
+@bp.post("/commitments/<id:commitment_id>/carry-over")
+@signed_in
+def carry_over(commitment_id):
+    commitment = record(services.get_commitment, commitment_id, "manage")
+    form = Form(values=submitted(["engagement_id", "due_date", "reason"]))
+    data = load(CarryOverIn(), form.values, form)
+    if data is not None:
+        into = record(get_engagement, data["engagement_id"], "manage")
+        try:
+            successor = services.carry_over(commitment, into, due_date=data["due_date"],
+                                            reason=data["reason"], actor=g.user.name)
+            flush()
+            flash(_("The commitment is carried over into the next cycle."))
+            return redirect(url_for(".detail", commitment_id=successor.id))
+        except DomainError as err:
+            refused(form, err)
+    return render(commitment, 422, carry_form=form)

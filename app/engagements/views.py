@@ -1,0 +1,166 @@
+"""Engagement pages: the phase timeline, the year wheel, meetings and commitments of a cycle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from pony.orm import flush
+
+from app.accounts.access import may_start_engagement, visible_commitments, visible_meetings
+from app.commitments.status import STATUSES as COMMITMENT_STATUSES
+from app.db import db
+from app.engagements import services
+from app.engagements.models import STATUSES
+from app.engagements.schemas import EngagementCreate, TransitionIn
+from app.errors import DomainError, Forbidden, NotFound
+from app.i18n import _, localized
+from app.meetings.api import utc
+from app.meetings.lifecycle import STATUSES as MEETING_STATUSES
+from app.meetings.schemas import MeetingCreate
+from app.meetings.services import plan_meeting
+from app.organisations.services import get_organisation
+from app.programmes.services import get_programme, ordered_phases
+from app.web import signed_in
+from app.web.forms import Form, checkbox, load, refused, submitted
+from app.web.pages import allowed, record
+
+bp = Blueprint("engagements", __name__, template_folder="templates")
+
+
+def _render(engagement, status: int = 200, **forms):
+    principal = g.principal
+    meetings = visible_meetings(principal).filter(lambda m: m.engagement == engagement
+                                                  ).order_by(lambda m: m.starts_at)
+    commitments = visible_commitments(principal).filter(lambda c: c.engagement == engagement
+                                                        ).order_by(lambda c: c.due_date)
+    phases = ordered_phases(engagement.programme)
+    current = engagement.current_phase.position if engagement.current_phase else 0
+    kinds = sorted(engagement.programme.meeting_types, key=lambda m: m.position)
+    return render_template(
+        "engagements/detail.html", engagement=engagement, phases=phases,
+        current_position=current, transitions=services.transitions(engagement),
+        wheel=services.year_wheel(engagement), meetings=list(meetings),
+        commitments=list(commitments), statuses=STATUSES,
+        meeting_statuses=MEETING_STATUSES, commitment_statuses=COMMITMENT_STATUSES,
+        meeting_kinds=[(k.key, localized(k.labels)) for k in kinds],
+        phase_options=[(p.key, localized(p.labels)) for p in phases],
+        may_manage=allowed("manage", engagement), today=date.today(),
+        transition_form=forms.get("transition_form") or Form(
+            values={"occurred_on": date.today().isoformat()}),
+        meeting_form=forms.get("meeting_form") or Form(
+            values={"meeting_type": kinds[0].key if kinds else ""}),
+    ), status
+
+
+@bp.get("/engagements/<id:engagement_id>")
+@signed_in
+def detail(engagement_id):
+    return _render(record(services.get_engagement, engagement_id))
+
+
+@bp.post("/engagements/<id:engagement_id>/transitions")
+@signed_in
+def transition(engagement_id):
+    engagement = record(services.get_engagement, engagement_id, "manage")
+    form = Form(values=submitted(["phase", "occurred_on", "note"]))
+    data = load(TransitionIn(), form.values, form)
+    if data is not None:
+        try:
+            services.transition_to(engagement, data["phase"], occurred_on=data["occurred_on"],
+                                   note=data["note"])
+            flash(_("The engagement moved to a new phase."))
+            return redirect(url_for(".detail", engagement_id=engagement.id))
+        except DomainError as err:
+            refused(form, err)
+    return _render(engagement, 422, transition_form=form)
+
+
+@bp.post("/year-wheel-steps/<id:step_id>")
+@signed_in
+def tick_step(step_id):
+    step = record(_year_wheel_step, step_id, "manage")
+    done = checkbox("done")
+    services.mark_step(step, done=done, on=date.today() if done else None)
+    return redirect(url_for(".detail", engagement_id=step.engagement.id) + "#year-wheel")
+
+
+def _year_wheel_step(step_id: int):
+    step = db.YearWheelStep.get(id=step_id)
+    if step is None:
+        raise NotFound(_("Nothing was found at this address."))
+    return step
+
+
+def _aware(value: str | None, organisation) -> str | None:
+    """A datetime-local value (the organisation's wall clock) as ISO 8601 with its offset."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value  # the schema says what is wrong with it
+    return moment.replace(tzinfo=ZoneInfo(organisation.time_zone)).isoformat()
+
+
+@bp.post("/engagements/<id:engagement_id>/meetings")
+@signed_in
+def plan(engagement_id):
+    engagement = record(services.get_engagement, engagement_id, "manage")
+    form = Form(values=submitted(["meeting_type", "starts_at", "ends_at", "place", "title"]))
+    organisation = engagement.organisation
+    data = load(MeetingCreate(), {
+        **form.values, "engagement_id": engagement.id,
+        "starts_at": _aware(form.values.get("starts_at"), organisation),
+        **({"ends_at": _aware(form.values.get("ends_at"), organisation)}
+           if form.values.get("ends_at") else {})}, form)
+    if data is not None:
+        try:
+            meeting = plan_meeting(engagement, meeting_type=data["meeting_type"],
+                                   starts_at=utc(data["starts_at"]), ends_at=utc(data["ends_at"]),
+                                   place=data["place"], title=data["title"])
+            flush()
+            flash(_("The meeting is planned with the programme's agenda."))
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+        except DomainError as err:
+            refused(form, err)
+    return _render(engagement, 422, meeting_form=form)
+
+
+@bp.get("/organisations/<id:organisation_id>/engagements/new")
+@signed_in
+def start_form(organisation_id, form: Form | None = None, status: int = 200):
+    organisation = record(get_organisation, organisation_id)
+    programmes = [p for p in db.Programme.select().order_by(lambda p: p.key)
+                  if organisation.kind in p.participant_kinds
+                  and may_start_engagement(g.principal, p, organisation)]
+    if not programmes:
+        raise Forbidden(_("You do not have access to this."))
+    return render_template(
+        "engagements/start.html", organisation=organisation,
+        programmes=[(p.id, localized(p.labels)) for p in programmes],
+        form=form or Form(values={"starts_on": date.today().isoformat()})), status
+
+
+@bp.post("/organisations/<id:organisation_id>/engagements")
+@signed_in
+def start(organisation_id):
+    organisation = record(get_organisation, organisation_id)
+    form = Form(values=submitted(["programme_id", "period", "starts_on", "ends_on"]))
+    data = load(EngagementCreate(), {**form.values, "organisation_id": organisation.id}, form)
+    if data is not None:
+        programme = get_programme(data["programme_id"])
+        if not may_start_engagement(g.principal, programme, organisation):
+            raise Forbidden(_("You do not have access to this."))
+        try:
+            engagement = services.start_engagement(programme, organisation,
+                                                   period=data["period"],
+                                                   starts_on=data["starts_on"],
+                                                   ends_on=data["ends_on"])
+            flush()
+            flash(_("The engagement is started."))
+            return redirect(url_for(".detail", engagement_id=engagement.id))
+        except DomainError as err:
+            refused(form, err)
+    return start_form(organisation_id, form=form, status=422)

@@ -1,0 +1,100 @@
+"""The web application's shell: the dashboard, the language switch, and what every page needs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+
+from app.accounts.access import can, visible_commitments, visible_meetings
+from app.commitments.status import OPEN
+from app.common.model import utcnow
+from app.i18n import LANGUAGES, _, normalize_language
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+NAVIGATION = (
+    ("web.home", "Dashboard"),
+    ("organisations.tree", "Organisations"),
+    ("programmes.index", "Programmes"),
+    ("commitments.index", "Commitments"),
+    ("meetings.index", "Meetings"),
+)
+
+LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "nb": "Norsk (bokmål)", "sv": "Svenska"}
+
+
+def signed_in(view):
+    """Web pages behind sign-in: others are sent to the sign-in page, and back afterwards."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.get("user") is None:
+            return redirect(url_for("accounts.sign_in_form", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def back_to(default: str) -> str:
+    """Where a form came from, if that is a page of this site."""
+    target = request.form.get("back") or request.referrer or default
+    parts = urlsplit(target)
+    if parts.netloc and parts.netloc != request.host:
+        return default
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def may(capability: str, target) -> bool:
+    """For templates: show a link or a button only to those it would work for."""
+    return g.get("user") is not None and can(g.principal, capability, target)
+
+
+@bp.app_context_processor
+def shell():
+    return {"navigation": NAVIGATION, "language_names": LANGUAGE_NAMES,
+            "signed_in_user": g.get("user"), "today": date.today(), "may": may}
+
+
+@bp.get("/", endpoint="home")
+@signed_in
+def dashboard():
+    """What waits for the person: overdue commitments, follow-ups due, minutes, meetings."""
+    principal = g.principal
+    today = date.today()
+    soon = today + timedelta(days=14)
+    open_ = tuple(OPEN)
+    mine = visible_commitments(principal, "follow_up")
+    overdue = mine.filter(lambda c: c.status in open_ and c.due_date < today).order_by(
+        lambda c: c.due_date)
+    follow_ups_due = mine.filter(lambda c: c.status in open_ and c.due_date >= today
+                                 and c.next_follow_up_on is not None
+                                 and c.next_follow_up_on <= soon).order_by(
+        lambda c: c.next_follow_up_on)
+    to_approve = visible_meetings(principal, "manage").filter(
+        lambda m: m.status == "minutes_drafted").order_by(lambda m: m.starts_at)
+    now, later = utcnow(), utcnow() + timedelta(weeks=8)
+    upcoming = visible_meetings(principal).filter(
+        lambda m: m.status == "planned" and m.starts_at >= now and m.starts_at <= later
+    ).order_by(lambda m: m.starts_at)
+    return render_template(
+        "web/dashboard.html", overdue=overdue[:20], overdue_count=overdue.count(),
+        follow_ups_due=follow_ups_due[:20], to_approve=to_approve[:20],
+        upcoming=upcoming[:20])
+
+
+@bp.post("/language")
+def choose_language():
+    """Switch the language of every page; remembered for the signed-in user."""
+    language = normalize_language(request.form.get("language"))
+    if language in LANGUAGES:
+        session["language"] = language
+        if g.get("user") is not None:
+            from app.accounts.services import set_language
+
+            set_language(g.user, language)
+        g.user_language = language
+        flash(_("The language is now %(language)s.", language=LANGUAGE_NAMES[language]))
+    return redirect(back_to(url_for("web.home")))

@@ -1,0 +1,61 @@
+"""Dates, times and numbers as the reader's language writes them (CLDR, through Babel), and
+times in the organisation's own time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel import dates, numbers
+from flask import Flask
+
+from app.i18n import current_language
+
+
+def _locale() -> str:
+    return current_language()
+
+
+def format_date(value: date | None, format: str = "medium") -> str:  # noqa: A002
+    return dates.format_date(value, format=format, locale=_locale()) if value else ""
+
+
+def local_datetime(value: datetime | None, organisation=None, format: str = "medium") -> str:  # noqa: A002
+    """A naive-UTC moment shown in the organisation's time zone (UTC when none is known)."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(organisation.time_zone if organisation is not None else "UTC")
+    moment = value.replace(tzinfo=UTC).astimezone(zone)
+    return dates.format_datetime(moment, format=format, tzinfo=zone, locale=_locale())
+
+
+def local_input(value: datetime | None, organisation) -> str:
+    """For a datetime-local input: the organisation's local time, to the minute."""
+    if value is None:
+        return ""
+    moment = value.replace(tzinfo=UTC).astimezone(ZoneInfo(organisation.time_zone))
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def month_name(month: int) -> str:
+    """The month's name in the reader's language ("november", "novembre", ...)."""
+    return dates.get_month_names("wide", context="stand-alone", locale=_locale())[month]
+
+
+def format_number(value, digits: int | None = None) -> str:
+    if value is None:
+        return ""
+    if digits is None:
+        return numbers.format_decimal(value, locale=_locale())
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return numbers.format_decimal(value, format=pattern, locale=_locale())
+
+
+def format_percent(value) -> str:
+    return numbers.format_percent(value / 100, locale=_locale()) if value is not None else ""
+
+
+def init_formatting(app: Flask) -> None:
+    for function in (format_date, local_datetime, local_input, format_number, format_percent):
+        app.add_template_filter(function)
+    app.add_template_global(month_name)

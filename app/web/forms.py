@@ -1,0 +1,87 @@
+"""Web forms on the same marshmallow schemas as the API, with messages beside the fields.
+
+A rejected form is shown again with what was typed and each message next to its field; a form
+for a record that someone else saved in the meantime shows the conflict instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import request
+from marshmallow import ValidationError
+
+from app.errors import DomainError
+from app.i18n import _
+
+
+@dataclass
+class Form:
+    """What a form template needs: the values to show and the messages by field."""
+
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    message: str | None = None
+    conflict: bool = False
+
+    def error(self, name: str) -> str:
+        messages = self.errors.get(name)
+        if not messages:
+            return ""
+        if isinstance(messages, dict):  # nested (a list's item): flatten for the page
+            return " ".join(str(m) for value in messages.values() for m in value)
+        return " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+
+    def value(self, name: str, default=""):
+        value = self.values.get(name, default)
+        return "" if value is None else value
+
+
+def submitted(names: list[str] | None = None) -> dict:
+    """The posted fields (only ``names`` when given), empty strings as absent."""
+    form = request.form
+    keys = names if names is not None else [k for k in form if k not in ("csrf_token",
+                                                                         "version")]
+    values = {}
+    for key in keys:
+        items = form.getlist(key)
+        if len(items) > 1:
+            values[key] = [item for item in items if item != ""]
+        elif items and items[0] != "":
+            values[key] = items[0]
+    return values
+
+
+def checkbox(name: str) -> bool:
+    return request.form.get(name) in ("on", "true", "1", "yes")
+
+
+def load(schema, data: dict, form: Form) -> dict | None:
+    """Validate ``data`` with ``schema``; on failure fill ``form`` and return None."""
+    try:
+        return schema.load(data)
+    except ValidationError as err:
+        form.errors.update(err.messages)
+        form.message = _("Please correct the fields marked below.")
+        return None
+
+
+def refused(form: Form, err: DomainError) -> None:
+    """A rule of the domain said no: show its message, and by field where it has fields."""
+    form.message = str(err.message)
+    for name, messages in err.errors.items():
+        form.errors[name] = messages if isinstance(messages, list) else [messages]
+
+
+def stale(entity, form: Form) -> bool:
+    """True (and the form marked) when the record changed since the form was shown."""
+    try:
+        shown = int(request.form.get("version", ""))
+    except ValueError:
+        shown = None
+    if shown == entity.version:
+        return False
+    form.conflict = True
+    form.message = _("Someone else saved this while you were editing. Their version is shown "
+                     "beside yours; check it, then save again to keep your changes.")
+    return True
