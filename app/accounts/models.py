@@ -30,6 +30,8 @@ def define(db):
         roles = Set("RoleAssignment")
         tokens = Set("ApiToken")
         audit_entries = Set("AuditEntry")
+        proposals_made = Set("CommitmentProposal", reverse="proposed_by")
+        proposals_decided = Set("CommitmentProposal", reverse="decided_by")
 
         # What Flask-Login asks of a user (not its UserMixin: that redefines equality).
         is_authenticated = True

@@ -305,11 +305,16 @@ class DemoOwner:
             if status == "at_risk":
                 text = self.follow_up_texts[2]
             progress = 100 if status == "achieved" else min(90, 25 * (number + 1))
-            next_on = None if status == "achieved" else day + timedelta(days=next_in_days)
+            author = PEOPLE[self.country][0][0] + " (demo)"
+            next_on = day + timedelta(days=next_in_days)
+            # A follow-up cannot make a commitment achieved: the demo's completions count as
+            # reported and acknowledged at once, by the other party at the next talk.
             commitments.add_follow_up(commitment, occurred_on=day, narrative=text,
-                                      author=PEOPLE[self.country][0][0] + " (demo)",
-                                      status_to=status, progress=progress,
-                                      next_follow_up_on=next_on)
+                                      author=author, progress=progress, next_follow_up_on=next_on,
+                                      status_to=None if status == "achieved" else status)
+            if status == "achieved":
+                commitments.change_status(commitment, "achieved", reason=text,
+                                          actor=PEOPLE[self.country][1][0] + " (demo)")
             self.report.created["follow-ups"] += 1
 
     # --- indicators -------------------------------------------------------------------------
