@@ -7,7 +7,7 @@ import pytest
 from app.accounts.access import AccessRefused, NotVisible
 from app.commitments import acknowledgement as ack
 from app.commitments import services
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound
 from tests.parties import build_parties
 
 NOW = datetime(2026, 3, 2, 10, 0)
@@ -59,6 +59,10 @@ def test_a_returned_completion_stays_open_with_the_comment(parties):
     # The school can report again once it has done more.
     again = ack.report_completion(parties.principal("leader"), commitment, now=NOW)
     assert [p.id for p in ack.pending(commitment)] == [again.id]
+    assert [p.state for p in ack.proposals(commitment)] == ["returned", "pending"]
+    assert ack.get_proposal(again.id) is again
+    with pytest.raises(NotFound):
+        ack.get_proposal(again.id + 1000)
 
 
 @pytest.mark.parametrize("person,refusal", [
@@ -243,3 +247,17 @@ def test_a_proposed_date_that_has_passed_is_returned_not_acknowledged(parties):
         ack.acknowledge(parties.principal("office"), proposal, now=datetime(2026, 3, 11, 9, 0))
     assert "due_date" in refused.value.errors
     assert (proposal.state, commitment.due_date) == ("pending", date(2026, 6, 30))
+
+
+def test_proposals_are_listed_only_to_those_who_may_read_the_commitment(parties, tx):
+    from app.accounts.access import can, visible_proposals
+
+    open_ = ack.report_completion(parties.principal("leader"), parties.commitment())
+    secret = ack.report_completion(parties.principal("leader"),
+                                   parties.commitment(confidential=True))
+    seen = {name: {p.id for p in visible_proposals(parties.principal(name))}
+            for name in ("office", "leader", "board", "office_b", "officer")}
+    assert seen == {"office": {open_.id, secret.id}, "leader": {open_.id, secret.id},
+                    "board": {open_.id}, "office_b": set(), "officer": set()}
+    assert not can(parties.principal("board"), "read", secret)
+    assert can(parties.principal("board"), "read", open_)

@@ -214,3 +214,16 @@ def test_carrying_over_needs_an_active_later_cycle(two_cycles):
     engagements.close_engagement(current)
     with pytest.raises(Conflict):
         commitments.carry_over_open(last, current, due_date=date(2026, 6, 1))
+
+
+def test_an_evaluation_line_is_as_confidential_as_its_commitment(two_cycles):
+    from app.accounts.access import can
+
+    last, current = two_cycles
+    make_commitment(last, title="Reading")
+    make_commitment(last, title="Leadership", confidential=True)
+    meeting = make_meeting(current)
+    board = person("board_member", current.organisation, "Board")
+    lines = {line.commitment.title: line for line in evaluation_item(meeting).evaluation_lines}
+    assert can(board, "read", lines["Reading"])
+    assert not can(board, "read", lines["Leadership"])

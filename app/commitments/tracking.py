@@ -68,10 +68,6 @@ class Tracking:
     awaiting_acknowledgement: bool = False
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
 
-    @property
-    def needs_attention(self) -> bool:
-        return self.overdue or self.at_risk or self.follow_up_due or self.follow_up_overdue
-
 
 def _behind(progress: int, days_left: int) -> bool:
     return any(days_left <= days and progress < below for days, below in BEHIND_SCHEDULE)
@@ -144,8 +140,7 @@ def track(commitment, today: When = None) -> Tracking:
     return evaluate(commitment, day, awaiting_acknowledgement=awaiting)
 
 
-def track_many(commitments: Iterable, today: When = None,
-               ) -> dict[int, Tracking]:
+def track_many(commitments: Iterable, today: When = None) -> dict[int, Tracking]:
     """``track`` for a list of commitments in a constant number of queries (prefetch their
     responsible organisations)."""
     commitments = list(commitments)
