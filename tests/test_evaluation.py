@@ -91,8 +91,10 @@ def test_a_danish_cycle_from_one_years_talk_into_the_next_years_agenda(tx):
     # One step carries the open ones into this cycle, keeping their history.
     carried = commitments.carry_over_open(last, current, due_date=date(2026, 6, 19),
                                           reason="Continued at the talk")
-    assert [c.title for c in carried] == ["Early follow-up on absence",
-                                          "Maths coach in every team"]
+    # Each keeps a due date in this cycle; one that fell due last year gets the new date.
+    assert [(c.title, c.due_date) for c in carried] == [
+        ("Early follow-up on absence", date(2026, 6, 19)),
+        ("Maths coach in every team", date(2026, 6, 20))]
     assert {c.engagement.id for c in carried} == {current.id}
     assert [e.kind for e in commitments.history(maths)] == [
         "created", "status_changed", "follow_up", "carried_over"]

@@ -156,11 +156,12 @@ def _no_other_pending(commitment, kind: str, message) -> None:
 def _propose(principal: Principal, commitment, kind: str, *, comment: str, event: str,
              now: datetime | None, due_date: date | None = None):
     user = _user(principal)
+    comment = (comment or "").strip()
     proposal = db.CommitmentProposal(
         commitment=commitment, kind=kind, proposed_by=user, proposed_at=now or utcnow(),
-        proposed_due_date=due_date, comment=comment.strip(),
+        proposed_due_date=due_date, comment=comment,
     )
-    services.record_event(commitment, event, actor=_actor(user), reason=comment.strip(),
+    services.record_event(commitment, event, actor=_actor(user), reason=comment,
                           changes={"due_date": due_date.isoformat()} if due_date else None)
     return proposal
 
@@ -245,7 +246,7 @@ def _decide(principal: Principal, proposal, state: str, comment: str, now: datet
     proposal.state = state
     proposal.decided_by = user
     proposal.decided_at = now or utcnow()
-    proposal.decision_comment = comment.strip()
+    proposal.decision_comment = (comment or "").strip()
     return user
 
 
@@ -265,15 +266,15 @@ def acknowledge(principal: Principal, proposal, *, comment: str = "",
             raise Conflict(_("The proposed date has passed; return it so a new date can be "
                              "proposed."), {"due_date": [_("The date has already passed.")]})
     user = _decide(principal, proposal, "acknowledged", comment, now)
-    actor = _actor(user)
+    actor, comment = _actor(user), proposal.decision_comment
     if proposal.kind == "completion":
         services.record_event(commitment, "completion_acknowledged", actor=actor,
-                              reason=comment.strip())
+                              reason=comment)
         services.change_status(commitment, "achieved", actor=actor,
-                               reason=proposal.comment or comment.strip())
+                               reason=proposal.comment or comment)
     else:
         services.record_event(commitment, "due_date_acknowledged", actor=actor,
-                              reason=comment.strip())
+                              reason=comment)
         services.update_commitment(commitment, {"due_date": proposal.proposed_due_date},
                                    actor=actor)
     return proposal
@@ -289,7 +290,7 @@ def return_proposal(principal: Principal, proposal, *, comment: str,
     user = _decide(principal, proposal, "returned", comment, now)
     event = "completion_returned" if proposal.kind == "completion" else "due_date_returned"
     services.record_event(proposal.commitment, event, actor=_actor(user),
-                          reason=comment.strip())
+                          reason=proposal.decision_comment)
     return proposal
 
 
@@ -307,5 +308,5 @@ def withdraw(principal: Principal, proposal, *, comment: str = "",
                        {"state": [_("Not waiting for acknowledgement.")]})
     user = _decide(principal, proposal, "withdrawn", comment, now)
     services.record_event(commitment, "proposal_withdrawn", actor=_actor(user),
-                          reason=comment.strip(), changes={"kind": proposal.kind})
+                          reason=proposal.decision_comment, changes={"kind": proposal.kind})
     return proposal

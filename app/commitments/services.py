@@ -117,7 +117,12 @@ def update_commitment(commitment, changes: dict[str, Any], *, actor: str = "") -
 
 
 def change_status(commitment, new_status: str, *, reason: str = "", actor: str = "") -> None:
-    """Move a commitment along the status graph; reopening a closed one needs a reason."""
+    """Move a commitment along the status graph; reopening a closed one needs a reason.
+
+    Closing it clears the next follow-up date and lapses anything still waiting for
+    acknowledgement. Users reach "achieved" through ``acknowledgement.acknowledge``; this
+    function is the graph itself, for the services that decided it (and imports).
+    """
     if new_status not in STATUSES:
         raise InvalidInput(_("Unknown status %(status)s.", status=new_status),
                            {"status": [_("Unknown status.")]})
@@ -258,11 +263,8 @@ def carry_over_open(previous_engagement, into_engagement, *, due_date: date | No
         raise InvalidInput(_("The commitments could not be carried over."),
                            {"due_date": [_("Must be in the next cycle.")]})
     carried = open_commitments(previous_engagement)
-    new_dates = {}
-    for commitment in carried:
-        new_dates[commitment.id] = (due_date or (commitment.due_date
-                                                 if commitment.due_date >= starts
-                                                 else into_engagement.ends_on))
+    new_dates = {c.id: c.due_date if c.due_date >= starts else due_date or into_engagement.ends_on
+                 for c in carried}
     if any(day is None for day in new_dates.values()):
         raise InvalidInput(
             _("The commitments could not be carried over."),
