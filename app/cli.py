@@ -174,3 +174,7 @@ def register(app: Flask) -> None:
     from app.accounts import cli as accounts_cli
 
     accounts_cli.register(app)
+
+    from app.commitments import cli as commitments_cli
+
+    commitments_cli.register(app)

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 
 OK = "ok"
+SIGN_IN = "sign-in"  # a web page sends the visitor to sign in
 ROLES = ("anonymous", "nobody", "admin", "office_a", "leader_a1", "board_a1", "officer")
 OWN = {"officer": "S"}
 OTHER = {"officer": "A"}
@@ -40,19 +41,27 @@ PUBLIC = {role: (OK, OK) for role in ROLES}
 SELF = LIST
 OWN_TOKEN = {role: (OK, 404) for role in ROLES} | {"anonymous": (401, 401)}
 ADMIN = {role: (403, 403) for role in ROLES} | {"anonymous": (401, 401), "admin": (OK, OK)}
-WEB_SIGNED_IN = {role: (OK, OK) for role in ROLES} | {"anonymous": (302, 302)}
+WEB_SIGNED_IN = {role: (OK, OK) for role in ROLES} | {"anonymous": (SIGN_IN, SIGN_IN)}
+
+
+def web(pattern: dict) -> dict:
+    """The same pattern on a web page: the anonymous visitor is sent to sign in."""
+    return pattern | {"anonymous": (SIGN_IN, SIGN_IN)}
 
 # What each side's records are called in the world.
 SIDE = {
     "A": dict(organisation="a1", owner="owner_a", engagement="e_a1", meeting="m_a1",
               commitment="c_a1", follow_up="f_a1", participant="p_a1", agenda_item="ai_a1",
-              step="ys_a1", programme="danish", participant_org="a1"),
+              step="ys_a1", programme="danish", participant_org="a1", proposal="prop_a1",
+              published="m_pub"),
     "B": dict(organisation="b1", owner="owner_b", engagement="e_b1", meeting="m_b1",
               commitment="c_b1", follow_up="f_b1", participant="p_b1", agenda_item="ai_b1",
-              step="ys_b1", programme="danish", participant_org="b1"),
+              step="ys_b1", programme="danish", participant_org="b1", proposal="prop_b1",
+              published="m_pub"),
     "S": dict(organisation="s1", owner="owner_s", engagement="e_s", meeting="m_s",
               commitment="c_s", follow_up="f_s", participant="p_s", agenda_item="ai_s",
-              step="ys_s", programme="agency_programme", participant_org="owner_s"),
+              step="ys_s", programme="agency_programme", participant_org="owner_s",
+              proposal="prop_s", published="m_pub"),
 }
 
 
@@ -92,7 +101,8 @@ ENTRIES = [
           # A different unknown account each time (the same one would soon be throttled).
           json=lambda ids: {"email": f"{ids['role']}-{ids['side']}@example.test",
                             "password": "wrong password!"}),
-    Entry("POST", "/sign-out", {role: (302, 302) for role in ROLES}, channel="web"),
+    Entry("POST", "/sign-out", {role: (SIGN_IN, SIGN_IN) for role in ROLES}, channel="web"),
+    Entry("POST", "/language", PUBLIC, channel="web", json=lambda ids: {"language": "sv"}),
     Entry("GET", "/", WEB_SIGNED_IN, channel="web"),
     Entry("GET", "/api/v1/programmes", PUBLIC),
     Entry("GET", "/api/v1/programmes/<id:programme_id>", PUBLIC,
@@ -221,6 +231,122 @@ ENTRIES = [
           json=lambda ids: {"organisation_id": ids["organisation"],
                             "indicator": "test_well_being", "period": "2026/27",
                             "value": 70.5}),
+]
+
+# --- what the follow-up work added to the API -------------------------------------------------
+REPORT = FOLLOW_UP | {"office_a": (403, 404), "officer": (403, 404)}
+ENTRIES += [
+    Entry("GET", "/api/v1/me/work", SELF),
+    Entry("GET", "/api/v1/proposals", LIST),
+    Entry("GET", "/api/v1/commitments/<id:commitment_id>/proposals", READ,
+          path=p("/api/v1/commitments/{x}/proposals", x="commitment")),
+    # The responsible party reports: for a school's commitment the school, not its office;
+    # for the Swedish owner's commitment the owner, not the agency (the other party).
+    Entry("POST", "/api/v1/commitments/<id:commitment_id>/completion", REPORT,
+          path=p("/api/v1/commitments/{x}/completion", x="commitment"), json=lambda ids: {}),
+    Entry("POST", "/api/v1/commitments/<id:commitment_id>/due-date-proposals", REPORT,
+          path=p("/api/v1/commitments/{x}/due-date-proposals", x="commitment"),
+          json=lambda ids: {"due_date": "2030-06-30", "comment": "Later"}),
+    # The other party (the office for a school's commitment) decides; the school may not.
+    *[Entry("POST", f"/api/v1/proposals/<id:proposal_id>/{verb}",
+            MANAGE | {"board_a1": (403, 404), "leader_a1": (403, 404)},
+            path=p("/api/v1/proposals/{x}/" + verb, x="proposal"),
+            json=lambda ids: {"comment": "Looked at it"})
+      for verb in ("acknowledge", "return")],
+    Entry("POST", "/api/v1/proposals/<id:proposal_id>/withdraw", REPORT,
+          path=p("/api/v1/proposals/{x}/withdraw", x="proposal"), json=lambda ids: {}),
+    Entry("GET", "/api/v1/meetings/<id:meeting_id>/evaluation", READ,
+          path=p("/api/v1/meetings/{x}/evaluation", x="meeting")),
+    Entry("PUT", "/api/v1/meetings/<id:meeting_id>/evaluation/<id:commitment_id>", MANAGE,
+          path=p("/api/v1/meetings/{m}/evaluation/{c}", m="meeting", c="commitment"),
+          json=lambda ids: {"note": "Evaluated"}),
+    Entry("POST", "/api/v1/engagements/<id:engagement_id>/carry-over-open", MANAGE,
+          path=p("/api/v1/engagements/{x}/carry-over-open", x="engagement"),
+          json=lambda ids: {}),
+    Entry("POST", "/api/v1/engagements/<id:engagement_id>/year-wheel", MANAGE,
+          path=p("/api/v1/engagements/{x}/year-wheel", x="engagement"),
+          json=lambda ids: {"month": 9, "title": "Own step"}),
+    Entry("DELETE", "/api/v1/year-wheel-steps/<id:step_id>", MANAGE,
+          path=p("/api/v1/year-wheel-steps/{x}", x="step")),
+]
+
+# --- the web pages ------------------------------------------------------------------------------
+WEB_LIST = web({role: (OK, OK) for role in ROLES})
+WEB_READ, WEB_MANAGE, WEB_FOLLOW_UP = web(READ), web(MANAGE), web(FOLLOW_UP)
+
+
+def w(method, rule, expect, path=None, json=None):
+    return Entry(method, rule, expect, path=path, json=json, channel="web")
+
+
+ENTRIES += [
+    w("GET", "/organisations", WEB_LIST),
+    w("GET", "/organisations/<id:organisation_id>", WEB_READ,
+      path=p("/organisations/{x}", x="organisation")),
+    w("GET", "/programmes", WEB_LIST),
+    w("GET", "/programmes/<id:programme_id>", WEB_LIST, path=p("/programmes/{x}", x="programme")),
+    w("GET", "/engagements/<id:engagement_id>", WEB_READ,
+      path=p("/engagements/{x}", x="engagement")),
+    w("GET", "/organisations/<id:organisation_id>/engagements/new",
+      WEB_MANAGE | {"officer": (403, 404)},
+      path=p("/organisations/{x}/engagements/new", x="organisation")),
+    w("POST", "/organisations/<id:organisation_id>/engagements",
+      WEB_MANAGE | {"officer": (403, 404)},
+      path=p("/organisations/{x}/engagements", x="organisation"),
+      json=lambda ids: {"programme_id": ids["programme"], "period": "2032/33",
+                        "starts_on": "2032-08-01"}),
+    w("POST", "/engagements/<id:engagement_id>/transitions", WEB_MANAGE,
+      path=p("/engagements/{x}/transitions", x="engagement"),
+      json=lambda ids: {"phase": "talk", "occurred_on": "2026-01-10"}),
+    w("POST", "/engagements/<id:engagement_id>/meetings", WEB_MANAGE,
+      path=p("/engagements/{x}/meetings", x="engagement"),
+      json=lambda ids: {"meeting_type": "talk", "starts_at": "2026-05-04T09:00"}),
+    w("POST", "/year-wheel-steps/<id:step_id>", WEB_MANAGE,
+      path=p("/year-wheel-steps/{x}", x="step"), json=lambda ids: {"done": "on"}),
+    w("GET", "/meetings", WEB_LIST),
+    w("GET", "/meetings/<id:meeting_id>", WEB_READ, path=p("/meetings/{x}", x="meeting")),
+    w("POST", '/meetings/<id:meeting_id>/<any("hold", "approve", "publish", "return-to-draft", '
+      '"revise", "cancel"):action>', WEB_MANAGE, path=p("/meetings/{x}/approve", x="meeting"),
+      json=lambda ids: {"version": "1"}),
+    *[w("POST", f"/meetings/<id:meeting_id>/{part}", WEB_MANAGE,
+        path=p("/meetings/{x}/" + part, x="meeting"), json=lambda ids: {})
+      for part in ("minutes", "commitments", "participants", "attendance")],
+    w("POST", "/meetings/<id:meeting_id>/themes", WEB_FOLLOW_UP,
+      path=p("/meetings/{x}/themes", x="meeting"),
+      json=lambda ids: {"title": "Udeskole", "party": "school"}),
+    w("GET", "/commitments", WEB_LIST),
+    w("GET", "/commitments/<id:commitment_id>", WEB_READ,
+      path=p("/commitments/{x}", x="commitment")),
+    w("POST", "/commitments/<id:commitment_id>", WEB_MANAGE,
+      path=p("/commitments/{x}", x="commitment"), json=lambda ids: {"title": "Web edit"}),
+    w("POST", "/commitments/<id:commitment_id>/status", WEB_MANAGE,
+      path=p("/commitments/{x}/status", x="commitment"), json=lambda ids: {"status": "at_risk"}),
+    w("POST", "/commitments/<id:commitment_id>/follow-ups", WEB_FOLLOW_UP,
+      path=p("/commitments/{x}/follow-ups", x="commitment"),
+      json=lambda ids: {"occurred_on": "2025-11-01", "narrative": "Web follow-up"}),
+    w("POST", "/commitments/<id:commitment_id>/carry-over", WEB_MANAGE,
+      path=p("/commitments/{x}/carry-over", x="commitment"),
+      json=lambda ids: {"engagement_id": ids["engagement"]}),
+    w("POST", "/commitments/<id:commitment_id>/completion", web(REPORT),
+      path=p("/commitments/{x}/completion", x="commitment"), json=lambda ids: {}),
+    w("POST", "/commitments/<id:commitment_id>/due-date-proposals", web(REPORT),
+      path=p("/commitments/{x}/due-date-proposals", x="commitment"),
+      json=lambda ids: {"due_date": "2030-06-30", "comment": "Later"}),
+    # One route decides all three ways; the matrix tries acknowledging (the other party).
+    w("POST", '/proposals/<id:proposal_id>/<any("acknowledge", "return", "withdraw"):decision>',
+      web(MANAGE | {"board_a1": (403, 404), "leader_a1": (403, 404)}),
+      path=p("/proposals/{x}/acknowledge", x="proposal"), json=lambda ids: {}),
+    w("POST", "/meetings/<id:meeting_id>/evaluation", WEB_MANAGE,
+      path=p("/meetings/{x}/evaluation", x="meeting"), json=lambda ids: {}),
+    w("POST", "/engagements/<id:engagement_id>/carry-over-open", WEB_MANAGE,
+      path=p("/engagements/{x}/carry-over-open", x="engagement")),
+    # Published minutes are for everyone, signed in or not.
+    w("GET", "/public/organisations/<id:organisation_id>", PUBLIC,
+      path=p("/public/organisations/{x}", x="organisation")),
+    w("GET", "/public/minutes/<id:meeting_id>", PUBLIC,
+      path=p("/public/minutes/{x}", x="published")),
+    w("GET", "/public/minutes/<id:meeting_id>/<id:revision>", PUBLIC,
+      path=p("/public/minutes/{x}/1", x="published")),
 ]
 
 MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

@@ -79,10 +79,13 @@ def make_meeting(engagement=None, meeting_type: str = "talk",
 
 
 def make_commitment(engagement=None, *, title: str = "Daily reading time", status: str = "agreed",
-                    due_date: date = date(2026, 6, 30), **fields):
+                    due_date: date = date(2026, 6, 30), progress: int = 0, **fields):
+    """A commitment; ``progress`` stands for what earlier follow-ups reported."""
     engagement = engagement or make_engagement()
-    return commitments.record_commitment(
+    commitment = commitments.record_commitment(
         engagement, title=title, due_date=due_date, status=status,
         responsible_organisation=fields.pop("responsible_organisation", engagement.organisation),
         agreed_on=fields.pop("agreed_on", date(2025, 9, 1)), **fields,
     )
+    commitment.progress = progress
+    return commitment

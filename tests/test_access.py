@@ -81,8 +81,9 @@ def test_lists_contain_exactly_what_each_reader_may_see(app, world, as_user, per
 
 def test_confidential_meetings_reach_only_confidential_readers(app, world, as_user):
     with app.app_context(), db_session:
-        for person, expected in [("leader_a1", {world.m_a1, world.m_a1_conf}),
-                                 ("board_a1", {world.m_a1}), ("office_b", {world.m_b1})]:
+        for person, expected in [("leader_a1", {world.m_a1, world.m_a1_conf, world.m_pub}),
+                                 ("board_a1", {world.m_a1, world.m_pub}),
+                                 ("office_b", {world.m_b1})]:
             assert ids(access.visible_meetings(as_user(person))) == expected, person
 
 

@@ -38,25 +38,32 @@ class SpecClient:
 
 @pytest.fixture
 def consultant(app):
-    """A Danish school office with one school, and the programmes loaded; no other setup."""
+    """A Danish school office, one of its schools with its leader, and the programmes loaded."""
     with app.app_context(), db_session:
         load_programmes(SEED)
         owner = create_organisation(name="Stevns Kommune", kind="school_owner", country="DK",
                                     official_code="336")
-        user = create_user(email="konsulent@stevns.dk", name="Anders", password="x" * 12,
-                           language="da")
-        assign_role(user, "school_office", owner)
-        token = issue_token(user, "cycle").secret
+        school = create_organisation(name="Hårlev Skole", kind="school", country="DK",
+                                     parent=owner)
+        tokens = []
+        for email, role, where in (("konsulent@stevns.dk", "school_office", owner),
+                                   ("skoleleder@harlev.dk", "school_leader", school)):
+            user = create_user(email=email, name=email.split("@")[0], password="x" * 12,
+                               language="da")
+            assign_role(user, role, where)
+            tokens.append(issue_token(user, "cycle").secret)
         commit()
-        return token, owner.id
+        return tokens[0], tokens[1], owner.id, school.id
 
 
 def test_a_whole_danish_cycle_through_the_api(client, consultant):
-    token, owner_id = consultant
-    api = SpecClient(client, token)
+    token, leader_token, owner_id, school_id = consultant
+    api, leader = SpecClient(client, token), SpecClient(client, leader_token)
 
-    school = api("create_organisation", json={"name": "Hårlev Skole", "kind": "school",
-                                              "country": "DK", "parent_id": owner_id})
+    other = api("create_organisation", json={"name": "Store Heddinge Skole", "kind": "school",
+                                             "country": "DK", "parent_id": owner_id})
+    assert other["parent_id"] == owner_id
+    school = api("get_organisation", params={"organisation_id": school_id})
     programmes = api("list_programmes", query={"country": "DK"})["items"]
     programme = next(p for p in programmes if p["key"] == "dk_skoleudviklingssamtale")
     detail = api("get_programme", params={"programme_id": programme["id"]})
@@ -99,14 +106,20 @@ def test_a_whole_danish_cycle_through_the_api(client, consultant):
     assert [c["title"] for c in publications[0]["content"]["commitments"]] == [
         c["title"] for c in made]
 
-    # Follow-ups: one met, one under way.
-    api("add_follow_up", params={"commitment_id": made[0]["id"]},
-        json={"occurred_on": "2025-05-20", "narrative": "I gang", "status_to": "in_progress"})
-    api("add_follow_up", params={"commitment_id": made[0]["id"]},
-        json={"occurred_on": "2025-06-25", "narrative": "Nået", "status_to": "achieved"})
-    api("add_follow_up", params={"commitment_id": made[1]["id"]},
-        json={"occurred_on": "2025-06-01", "narrative": "Halvvejs", "status_to": "in_progress",
-              "progress": 50})
+    # Follow-ups by the school; one commitment met, and the office acknowledges it.
+    leader("add_follow_up", params={"commitment_id": made[0]["id"]},
+           json={"occurred_on": "2025-05-20", "narrative": "I gang", "status_to": "in_progress"})
+    reported = leader("report_completion", params={"commitment_id": made[0]["id"]},
+                      json={"comment": "Læsebåndet kører i alle klasser."})
+    assert api("get_commitment", params={"commitment_id": made[0]["id"]})["status"] == \
+        "in_progress"  # not achieved until the other party agrees
+    waiting = api("my_work_now")["to_acknowledge"]
+    assert [item["id"] for item in waiting] == [reported["id"]]
+    api("acknowledge_proposal", params={"proposal_id": reported["id"]}, json={})
+    assert api("get_commitment", params={"commitment_id": made[0]["id"]})["status"] == "achieved"
+    leader("add_follow_up", params={"commitment_id": made[1]["id"]},
+           json={"occurred_on": "2025-06-01", "narrative": "Halvvejs",
+                 "status_to": "in_progress", "progress": 50})
 
     # Next year's cycle; the open commitment is carried into it with its history.
     second = api("start_engagement", json={"programme_id": programme["id"],

@@ -97,13 +97,29 @@ def test_follow_up_moves_status_progress_and_next_date(tx):
     assert [f.narrative for f in services.follow_ups(commitment)] == ["Started", "Slipping"]
 
 
-def test_completing_follow_up_clears_the_next_date(tx):
+def test_closing_follow_up_clears_the_next_date(tx):
     commitment = make_commitment(follow_up_interval_days=30)
     services.add_follow_up(commitment, occurred_on=date(2025, 10, 3), narrative="Going",
                            status_to="in_progress")
-    services.add_follow_up(commitment, occurred_on=date(2025, 12, 3), narrative="Done",
-                           status_to="achieved")
-    assert commitment.status == "achieved"
+    services.add_follow_up(commitment, occurred_on=date(2025, 12, 3), narrative="Given up",
+                           status_to="not_achieved")
+    assert commitment.status == "not_achieved"
+    assert commitment.next_follow_up_on is None
+
+
+def test_a_follow_up_cannot_make_a_commitment_achieved(tx):
+    commitment = make_commitment(follow_up_interval_days=30)
+    with pytest.raises(InvalidInput) as refused:
+        services.add_follow_up(commitment, occurred_on=date(2025, 12, 3), narrative="Done",
+                               status_to="achieved")
+    assert "status_to" in refused.value.errors
+    assert commitment.status == "agreed"
+    assert services.follow_ups(commitment) == []
+
+
+def test_closing_clears_the_next_follow_up(tx):
+    commitment = make_commitment(follow_up_interval_days=30)
+    services.change_status(commitment, "cancelled", reason="The school merged")
     assert commitment.next_follow_up_on is None
 
 

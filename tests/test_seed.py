@@ -102,6 +102,10 @@ def test_demo_has_every_status_overdue_items_and_years_of_data(tx):
     assert len(periods) == 5
     phases = set(select(e.current_phase.key for e in db.Engagement if e.status == "active"))
     assert len(phases) >= 3, "engagements stand in different phases"
+    # Each country's office (or agency) has a completion to acknowledge.
+    waiting = select(p for p in db.CommitmentProposal if p.state == "pending")[:]
+    assert {p.commitment.engagement.organisation.country for p in waiting} == {"DK", "NO", "SE"}
+    assert all(p.proposed_by.email.endswith(".demo") for p in waiting)
 
 
 def test_demo_loads_once(tx):

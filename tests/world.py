@@ -14,8 +14,15 @@ from pony.orm import flush
 
 from app.accounts.services import assign_role, create_user
 from app.commitments.services import add_follow_up
+from app.common.model import utcnow
 from app.db import db
-from app.meetings.services import add_participant
+from app.meetings.services import (
+    add_participant,
+    approve_minutes,
+    mark_held,
+    publish_minutes,
+    write_minutes,
+)
 from app.organisations.services import create_organisation
 from tests.factories import (
     labels,
@@ -83,6 +90,18 @@ def build_world() -> World:
     p_a1, p_b1, p_s = (min(m.participants, key=lambda p: p.id) for m in (m_a1, m_b1, m_s))
     ai_a1, ai_b1, ai_s = (min(m.agenda_items, key=lambda i: i.id) for m in (m_a1, m_b1, m_s))
     ys_a1, ys_b1, ys_s = (min(e.year_wheel, key=lambda s: s.id) for e in (e_a1, e_b1, e_s))
+    # Published minutes, for the public pages.
+    m_pub = make_meeting(e_a1, starts_at=datetime(2026, 3, 2, 8, 0))
+    mark_held(m_pub, held_at=m_pub.starts_at)
+    flush()
+    write_minutes(min(m_pub.agenda_items, key=lambda i: i.id), "Offentligt referat")
+    approve_minutes(m_pub)
+    publish_minutes(m_pub)
+    # A completion waiting for the other party on each side.
+    prop_a1, prop_b1, prop_s = (
+        db.CommitmentProposal(commitment=c, kind="completion", proposed_at=utcnow(),
+                              comment="Done")
+        for c in (c_a1, c_b1, c_s))
 
     secret = db.Indicator(key="test_national_test", labels=labels("National test"),
                           unit="percent", direction="higher_is_better", source="Test",

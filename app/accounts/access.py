@@ -92,11 +92,14 @@ def _anchor(target):
         return target.engagement.organisation, target.engagement, target.confidential
     if kind == "Commitment":
         return target.engagement.organisation, target.engagement, target.confidential
-    if kind in ("FollowUp", "CommitmentEvent"):
+    if kind in ("FollowUp", "CommitmentEvent", "CommitmentProposal"):
         organisation, engagement, confidential = _anchor(target.commitment)
         return organisation, engagement, confidential
     if kind in ("AgendaItem", "Participant", "MeetingTheme", "MinutesPublication"):
         return _anchor(target.meeting)
+    if kind == "AgendaEvaluationLine":
+        organisation, engagement, confidential = _anchor(target.agenda_item.meeting)
+        return organisation, engagement, confidential or target.commitment.confidential
     if kind == "Attachment":
         organisation, engagement, confidential = _anchor(target.meeting)
         return organisation, engagement, confidential or target.confidential
@@ -282,6 +285,12 @@ def visible_commitments(principal: Principal, capability: str = "read"):
 
 def visible_follow_ups(principal: Principal, capability: str = "read"):
     return _confidential_aware(db.FollowUp, principal, capability, "commitment.",
+                               "commitment.confidential")
+
+
+def visible_proposals(principal: Principal, capability: str = "read"):
+    """Completions and new due dates reported on commitments the reader may see."""
+    return _confidential_aware(db.CommitmentProposal, principal, capability, "commitment.",
                                "commitment.confidential")
 
 

@@ -31,6 +31,8 @@ def define(db):
         tokens = Set("ApiToken")
         audit_entries = Set("AuditEntry")
         idempotency_records = Set("IdempotencyRecord")
+        proposals_made = Set("CommitmentProposal", reverse="proposed_by")
+        proposals_decided = Set("CommitmentProposal", reverse="decided_by")
 
         # What Flask-Login asks of a user (not its UserMixin: that redefines equality).
         is_authenticated = True

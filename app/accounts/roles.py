@@ -47,6 +47,10 @@ CAPABILITIES = {
     "manage": {"administrator", "agency_officer", "school_office"},
     # Report follow-ups on commitments (the responsible school does this).
     "follow_up": {"administrator", "agency_officer", "school_office", "school_leader"},
+    # Acknowledge (or return) what the other party of an agreement reports: a completion or a
+    # new due date. Which side a person speaks for is decided per commitment in
+    # app/commitments/acknowledgement.py; this says which roles can be that side at all.
+    "acknowledge": {"administrator", "agency_officer", "school_office", "school_leader"},
     # Propose themes for a meeting.
     "propose_theme": {"administrator", "agency_officer", "school_office", "school_leader"},
     # Add the school board's comments to a meeting.

@@ -38,14 +38,16 @@ class NordialogApi(Api):
 def _feature_blueprints():
     from app.accounts import api as accounts
     from app.commitments import api as commitments
+    from app.commitments import proposals_api as proposals
     from app.engagements import api as engagements
     from app.indicators import api as indicators
     from app.meetings import api as meetings
     from app.organisations import api as organisations
     from app.programmes import api as programmes
+    from app.work import api as work
 
-    return [accounts.blp, organisations.blp, programmes.blp, engagements.blp, meetings.blp,
-            commitments.blp, indicators.blp]
+    return [accounts.blp, work.blp, organisations.blp, programmes.blp, engagements.blp,
+            meetings.blp, commitments.blp, proposals.blp, indicators.blp]
 
 
 def init_api(app: Flask) -> Api:

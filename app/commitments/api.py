@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, g
 from pony.orm import desc
 
@@ -18,13 +16,12 @@ from app.api.support import (
     signed_in,
     with_etag,
 )
-from app.commitments import bulk, schemas, services
-from app.commitments.status import OPEN
+from app.commitments import bulk, schemas, services, tracking
 from app.common.refs import page_schema
 from app.common.spreadsheets import read_table, write_csv, write_xlsx
 from app.db import db
 from app.engagements.services import get_engagement
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import _
 from app.indicators.services import get_indicator
 from app.meetings.services import get_meeting
@@ -42,6 +39,15 @@ ORDER = {
     "-created_at": lambda c: (desc(c.created_at), desc(c.id)),
     "updated_at": lambda c: (c.updated_at, c.id),
     "-updated_at": lambda c: (desc(c.updated_at), desc(c.id)),
+}
+
+
+#: Filters on where a commitment stands today, each in its organisation's own time zone.
+TRACKING_FILTERS = {
+    "overdue": tracking.overdue_filter,
+    "at_risk": tracking.at_risk_filter,
+    "follow_up_due": tracking.follow_up_due_filter,
+    "awaiting_acknowledgement": tracking.awaiting_acknowledgement_filter,
 }
 
 
@@ -70,12 +76,10 @@ def filtered_commitments(principal: Principal, filters: dict):
     if filters.get("within"):
         prefix = fetch(get_organisation, filters["within"]).path
         query = query.filter(lambda c: c.engagement.organisation.path.startswith(prefix))
-    if filters.get("overdue") is not None:
-        today, open_ = date.today(), tuple(OPEN)
-        if filters["overdue"]:
-            query = query.filter(lambda c: c.status in open_ and c.due_date < today)
-        else:
-            query = query.filter(lambda c: c.status not in open_ or c.due_date >= today)
+    for flag, make in TRACKING_FILTERS.items():
+        if filters.get(flag) is not None:
+            condition = make()
+            query = (condition if filters[flag] else condition.negated()).apply(query)
     if filters.get("confidential") is not None:
         confidential = filters["confidential"]
         query = query.filter(lambda c: c.confidential == confidential)
@@ -101,7 +105,9 @@ class CommitmentListQuery(schemas.CommitmentQuery, PageQuery):
 @blp.response(200, page_schema(schemas.CommitmentOut))
 def list_commitments(page=1, per_page=50, **filters):
     query = _with_references(filtered_commitments(signed_in(), filters))
-    return page_of(query, {"page": page, "per_page": per_page})
+    body, headers = page_of(query, {"page": page, "per_page": per_page})
+    g.tracking = tracking.track_many(body["items"])  # the page's flags in a few queries
+    return body, 200, headers
 
 
 @blp.get("/commitments/<id:commitment_id>")
@@ -167,6 +173,11 @@ def change_status(data, commitment_id):
     """Move the commitment along the status graph (reopening needs a reason)."""
     commitment = fetch(services.get_commitment, commitment_id, "manage")
     require_if_match(commitment, required=False)
+    if data["status"] == "achieved":
+        # Only an acknowledged completion counts as achieved.
+        raise Conflict(_("Report the commitment achieved instead, so the other party can "
+                         "acknowledge it."),
+                       {"status": [_("Use POST /commitments/{id}/completion.")]})
     services.change_status(commitment, data["status"], reason=data["reason"], actor=_actor())
     return with_etag(commitment)
 

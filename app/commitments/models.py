@@ -11,6 +11,22 @@ from app.i18n import _l
 
 SCOPES = {"local": _l("Local"), "central": _l("Central")}
 
+#: What the responsible party may ask the other party of the agreement to acknowledge.
+PROPOSAL_KINDS = {
+    "completion": _l("Reported achieved"),
+    "due_date_change": _l("New due date proposed"),
+}
+
+#: A proposal waits (pending) until the other party acknowledges or returns it; the proposer
+#: may withdraw it; it lapses when the commitment closes before anyone decided.
+PROPOSAL_STATES = {
+    "pending": _l("Waiting for acknowledgement"),
+    "acknowledged": _l("Acknowledged"),
+    "returned": _l("Returned"),
+    "withdrawn": _l("Withdrawn"),
+    "lapsed": _l("Lapsed"),
+}
+
 
 def define(db):
     class Commitment(Stamped, db.Entity):
@@ -43,6 +59,8 @@ def define(db):
         # History and follow-ups outlive any attempt to delete: commitments are cancelled instead.
         events = Set("CommitmentEvent", cascade_delete=False)
         follow_ups = Set("FollowUp", cascade_delete=False)
+        proposals = Set("CommitmentProposal", cascade_delete=False)
+        evaluation_lines = Set("AgendaEvaluationLine", cascade_delete=False)
 
         def _audit_confidential_(self) -> bool:
             return self.confidential
@@ -77,6 +95,27 @@ def define(db):
         # Indicator values and document references that back the narrative.
         evidence = Optional(Json, nullable=True)
         next_follow_up_on = Optional(date)
+        locals().update(stamp_columns())
+
+        def _audit_confidential_(self) -> bool:
+            return self.commitment.confidential
+
+    class CommitmentProposal(Stamped, db.Entity):
+        """A completion or a new due date reported by the responsible party, waiting for the
+        other party of the agreement to acknowledge or return it (see acknowledgement.py)."""
+
+        _table_ = "commitment_proposal"
+        id = PrimaryKey(int, auto=True)
+        commitment = Required(Commitment)
+        kind = Required(str, 32)
+        proposed_by = Optional("User", reverse="proposals_made")
+        proposed_at = Required(datetime)
+        proposed_due_date = Optional(date)
+        comment = Optional(LongStr, lazy=False)
+        state = Required(str, 16, default="pending")
+        decided_by = Optional("User", reverse="proposals_decided")
+        decided_at = Optional(datetime)
+        decision_comment = Optional(LongStr, lazy=False)
         locals().update(stamp_columns())
 
         def _audit_confidential_(self) -> bool:

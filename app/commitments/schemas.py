@@ -21,6 +21,27 @@ class ThemeRef(OutputSchema):
     name = fields.Function(theme_name, required=True)
 
 
+def _tracking(commitment):
+    """Where the commitment stands today: computed for a whole page at once by the list view
+    (``g.tracking``), or for this one record."""
+    from flask import g
+
+    from app.commitments.tracking import track
+
+    known = g.get("tracking", {}).get(commitment.id)
+    return known or track(commitment)
+
+
+class TrackingOut(OutputSchema):
+    overdue = fields.Boolean(required=True)
+    follow_up_due = fields.Boolean(required=True)
+    follow_up_overdue = fields.Boolean(required=True)
+    at_risk = fields.Boolean(required=True)
+    awaiting_acknowledgement = fields.Boolean(required=True)
+    reasons = fields.Function(lambda t: [str(r.message) for r in t.reasons], required=True,
+                              metadata={"type": "array", "items": {"type": "string"}})
+
+
 class CommitmentOut(Stamps):
     id = fields.Integer(required=True)
     engagement_id = fields.Function(lambda c: c.engagement.id, required=True)
@@ -52,6 +73,9 @@ class CommitmentOut(Stamps):
     carried_over_from_id = fields.Function(
         lambda c: c.carried_over_from.id if c.carried_over_from else None, allow_none=True,
         required=True)
+    tracking = fields.Function(lambda c: TrackingOut().dump(_tracking(c)), required=True,
+                               metadata={"type": "object", "description":
+                                         "Overdue, due for follow-up, at risk: derived today."})
 
 
 class CommitmentDetailOut(CommitmentOut):
@@ -77,7 +101,13 @@ class CommitmentQuery(BaseSchema):
                            metadata={"description": "The engagement's period, e.g. 2025/26."})
     due_before = a_date()
     due_after = a_date()
-    overdue = fields.Boolean(metadata={"description": "Open and past the due date."})
+    overdue = fields.Boolean(metadata={"description": "Open and past the due date (in the "
+                                                      "responsible organisation's time zone)."})
+    at_risk = fields.Boolean(metadata={"description": "At risk today (see the tracking rules)."})
+    follow_up_due = fields.Boolean(metadata={"description": "A follow-up is due within a week "
+                                                            "or overdue."})
+    awaiting_acknowledgement = fields.Boolean(
+        metadata={"description": "Reported achieved, waiting for the other party."})
     confidential = fields.Boolean()
     sort = fields.String(load_default="due_date", validate=fields.one_of(SORTS))
 
@@ -163,6 +193,47 @@ class FollowUpQuery(BaseSchema):
     within = fields.Integer(**ID)
     since = a_date()
     until = a_date()
+
+
+class ProposalOut(Stamps):
+    id = fields.Integer(required=True)
+    commitment_id = fields.Function(lambda p: p.commitment.id, required=True)
+    kind = fields.String(required=True,
+                         metadata={"description": "completion or due_date_change"})
+    state = fields.String(required=True,
+                          metadata={"description": "pending, acknowledged, returned, withdrawn"})
+    proposed_by = fields.Function(lambda p: p.proposed_by.name if p.proposed_by else None,
+                                  allow_none=True, required=True)
+    proposed_at = fields.UtcDateTime(required=True)
+    proposed_due_date = fields.Date(allow_none=True, required=True)
+    comment = fields.String(required=True)
+    decided_by = fields.Function(lambda p: p.decided_by.name if p.decided_by else None,
+                                 allow_none=True, required=True)
+    decided_at = fields.UtcDateTime(allow_none=True, required=True)
+    decision_comment = fields.String(required=True)
+
+
+class CompletionIn(BaseSchema):
+    comment = fields.String(load_default="", validate=fields.length(max=5000))
+
+
+class DueDateProposalIn(BaseSchema):
+    due_date = a_date(required=True)
+    comment = fields.String(required=True, validate=fields.length(min=1, max=5000))
+
+
+class DecisionIn(BaseSchema):
+    comment = fields.String(load_default="", validate=fields.length(max=5000))
+
+
+class ReturnIn(BaseSchema):
+    comment = fields.String(required=True, validate=fields.length(min=1, max=5000))
+
+
+class ProposalQuery(BaseSchema):
+    state = fields.String(validate=fields.one_of(("pending", "acknowledged", "returned",
+                                                  "withdrawn")))
+    kind = fields.String(validate=fields.one_of(("completion", "due_date_change")))
 
 
 class ExportQuery(CommitmentQuery):

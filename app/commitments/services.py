@@ -45,9 +45,10 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, list]:
     return errors
 
 
-def _event(commitment, kind: str, *, actor: str = "", reason: str = "",
-           from_status: str | None = None, to_status: str | None = None,
-           changes: dict | None = None):
+def record_event(commitment, kind: str, *, actor: str = "", reason: str = "",
+                 from_status: str | None = None, to_status: str | None = None,
+                 changes: dict | None = None):
+    """Append one entry to the commitment's history."""
     return db.CommitmentEvent(
         commitment=commitment, occurred_at=utcnow(), kind=kind, actor=actor,
         reason=reason, from_status=from_status, to_status=to_status, changes=changes,
@@ -80,7 +81,7 @@ def record_commitment(engagement, *, title: str, due_date: date, responsible_org
         next_follow_up_on=(agreed_on + timedelta(days=interval)) if interval else None,
         **fields,
     )
-    _event(commitment, "created", actor=actor, to_status=status)
+    record_event(commitment, "created", actor=actor, to_status=status)
     return commitment
 
 
@@ -111,12 +112,17 @@ def update_commitment(commitment, changes: dict[str, Any], *, actor: str = "") -
             diff[name] = {"before": _plain(before), "after": _plain(value)}
             setattr(commitment, name, value)
     if diff:
-        _event(commitment, "updated", actor=actor, changes=diff)
+        record_event(commitment, "updated", actor=actor, changes=diff)
     return diff
 
 
 def change_status(commitment, new_status: str, *, reason: str = "", actor: str = "") -> None:
-    """Move a commitment along the status graph; reopening a closed one needs a reason."""
+    """Move a commitment along the status graph; reopening a closed one needs a reason.
+
+    Closing it clears the next follow-up date and lapses anything still waiting for
+    acknowledgement. Users reach "achieved" through ``acknowledgement.acknowledge``; this
+    function is the graph itself, for the services that decided it (and imports).
+    """
     if new_status not in STATUSES:
         raise InvalidInput(_("Unknown status %(status)s.", status=new_status),
                            {"status": [_("Unknown status.")]})
@@ -136,8 +142,18 @@ def change_status(commitment, new_status: str, *, reason: str = "", actor: str =
     commitment.status = new_status
     if new_status == "achieved":
         commitment.progress = 100
-    _event(commitment, "status_changed", actor=actor, reason=reason.strip(),
-           from_status=current, to_status=new_status)
+    record_event(commitment, "status_changed", actor=actor, reason=reason.strip(),
+                 from_status=current, to_status=new_status)
+    if new_status in CLOSED:
+        commitment.next_follow_up_on = None
+        _lapse_pending_proposals(commitment)
+
+
+def _lapse_pending_proposals(commitment) -> None:
+    """A commitment that closes leaves nothing waiting for acknowledgement."""
+    for proposal in commitment.proposals.select(lambda p: p.state == "pending"):
+        proposal.state = "lapsed"
+        proposal.decided_at = utcnow()
 
 
 def add_follow_up(commitment, *, occurred_on: date, narrative: str, author: str = "",
@@ -158,6 +174,11 @@ def add_follow_up(commitment, *, occurred_on: date, narrative: str, author: str 
     if commitment.status not in OPEN:
         raise Conflict(_("A closed commitment takes no more follow-ups; reopen it first."))
 
+    if status_to == "achieved":
+        # Only the other party's acknowledgement makes a commitment achieved.
+        raise InvalidInput(
+            _("Report the commitment achieved for the other party to acknowledge instead."),
+            {"status_to": [_("Achieved is reached by acknowledgement.")]})
     if status_to is not None and status_to != commitment.status:
         change_status(commitment, status_to, actor=author, reason=narrative)
     if progress is not None:
@@ -173,8 +194,8 @@ def add_follow_up(commitment, *, occurred_on: date, narrative: str, author: str 
         status_to=status_to, progress=progress, narrative=narrative.strip(),
         evidence=evidence, next_follow_up_on=next_follow_up_on,
     )
-    _event(commitment, "follow_up", actor=author,
-           changes={"follow_up_on": occurred_on.isoformat(), "progress": progress})
+    record_event(commitment, "follow_up", actor=author,
+                 changes={"follow_up_on": occurred_on.isoformat(), "progress": progress})
     return follow_up
 
 
@@ -188,16 +209,7 @@ def carry_over(commitment, into_engagement, *, due_date: date | None = None, act
     if commitment.status not in OPEN:
         raise Conflict(_("Only an open commitment can be carried over."),
                        {"status": [_("The commitment is closed.")]})
-    origin = commitment.engagement
-    if (into_engagement.id == origin.id
-            or into_engagement.organisation.id != origin.organisation.id
-            or into_engagement.starts_on < origin.starts_on):
-        raise InvalidInput(
-            _("A commitment is carried over into a later cycle of the same organisation."),
-            {"engagement": [_("Not a later cycle of this organisation.")]},
-        )
-    if into_engagement.status != "active":
-        raise Conflict(_("The next cycle is not active."))
+    _check_next_cycle(commitment.engagement, into_engagement)
     successor = db.Commitment(
         engagement=into_engagement,
         status="agreed",
@@ -210,11 +222,56 @@ def carry_over(commitment, into_engagement, *, due_date: date | None = None, act
     previous_status = commitment.status
     commitment.status = "carried_over"
     commitment.next_follow_up_on = None
-    _event(commitment, "carried_over", actor=actor, reason=reason, from_status=previous_status,
-           to_status="carried_over", changes={"successor_engagement": into_engagement.id})
-    _event(successor, "created", actor=actor, reason=reason, to_status="agreed",
-           changes={"carried_over_from": commitment.id})
+    _lapse_pending_proposals(commitment)
+    record_event(commitment, "carried_over", actor=actor, reason=reason,
+                 from_status=previous_status, to_status="carried_over",
+                 changes={"successor_engagement": into_engagement.id})
+    record_event(successor, "created", actor=actor, reason=reason, to_status="agreed",
+                 changes={"carried_over_from": commitment.id})
     return successor
+
+
+def _check_next_cycle(origin, into_engagement) -> None:
+    if (into_engagement.id == origin.id
+            or into_engagement.organisation.id != origin.organisation.id
+            or into_engagement.starts_on < origin.starts_on):
+        raise InvalidInput(
+            _("A commitment is carried over into a later cycle of the same organisation."),
+            {"engagement": [_("Not a later cycle of this organisation.")]},
+        )
+    if into_engagement.status != "active":
+        raise Conflict(_("The next cycle is not active."))
+
+
+def open_commitments(engagement) -> list:
+    """The engagement's open commitments, soonest due first."""
+    flush()
+    return sorted((c for c in engagement.commitments if c.status in OPEN),
+                  key=lambda c: (c.due_date, c.id))
+
+
+def carry_over_open(previous_engagement, into_engagement, *, due_date: date | None = None,
+                    actor: str = "", reason: str = "") -> list:
+    """Carry every open commitment of the last cycle into the next one, in one step.
+
+    Each keeps its due date if that falls in the next cycle; otherwise it gets ``due_date``,
+    or the next cycle's end. Everything is checked before anything is written.
+    """
+    _check_next_cycle(previous_engagement, into_engagement)
+    starts = into_engagement.starts_on
+    if due_date is not None and due_date < starts:
+        raise InvalidInput(_("The commitments could not be carried over."),
+                           {"due_date": [_("Must be in the next cycle.")]})
+    carried = open_commitments(previous_engagement)
+    new_dates = {c.id: c.due_date if c.due_date >= starts else due_date or into_engagement.ends_on
+                 for c in carried}
+    if any(day is None for day in new_dates.values()):
+        raise InvalidInput(
+            _("The commitments could not be carried over."),
+            {"due_date": [_("Some were due before the next cycle starts; give a new due "
+                            "date.")]})
+    return [carry_over(commitment, into_engagement, due_date=new_dates[commitment.id],
+                       actor=actor, reason=reason) for commitment in carried]
 
 
 def history(commitment) -> list:

@@ -10,28 +10,32 @@ from marshmallow import ValidationError
 from pony.orm import flush
 
 from app.accounts.access import visible_engagements
-from app.commitments import services
+from app.commitments import acknowledgement, services
 from app.commitments.api import filtered_commitments
 from app.commitments.schemas import (
     SORTS,
     CarryOverIn,
     CommitmentQuery,
     CommitmentUpdate,
+    CompletionIn,
+    DueDateProposalIn,
     FollowUpIn,
+    ReturnIn,
     StatusChangeIn,
 )
 from app.commitments.status import OPEN, STATUSES, TRANSITIONS
+from app.commitments.tracking import track, track_many
 from app.engagements.services import get_engagement
-from app.errors import DomainError
-from app.i18n import _, localized
+from app.i18n import _, _l, localized
 from app.themes.services import vocabulary
 from app.web import signed_in
-from app.web.forms import Form, load, refused, stale, submitted
+from app.web.forms import SHOWN_ON_FORM, Form, load, refused, stale, submitted
 from app.web.pages import allowed, page, record
 
 bp = Blueprint("commitments", __name__, template_folder="templates")
 
-FILTERS = ("status", "theme", "overdue", "within", "due_after", "due_before", "sort")
+FILTERS = ("status", "theme", "overdue", "at_risk", "awaiting_acknowledgement", "within",
+           "due_after", "due_before", "sort")
 
 
 @bp.get("/commitments")
@@ -48,11 +52,13 @@ def index():
         form.message = _("Please correct the fields marked below.")
         filters = {}
     query = filtered_commitments(g.principal, filters)
+    listed = page(query)
     schools = visible_engagements(g.principal)
     export = urlencode([(k, v) for k, values in request.args.lists() if k != "page"
                         for v in values])
     return render_template(
-        "commitments/index.html", page=page(query), form=form, statuses=STATUSES,
+        "commitments/index.html", page=listed, flags=track_many(listed.items), form=form,
+        statuses=STATUSES,
         themes=[(t.key, localized(t.labels)) for t in vocabulary()],
         organisations=sorted({(e.organisation.id, e.organisation.name) for e in schools},
                              key=lambda pair: pair[1]),
@@ -67,10 +73,20 @@ def render(commitment, status: int = 200, **forms):
     editable = {name: getattr(commitment, name) for name in (
         "title", "background", "actions", "responsible_person", "success_criterion",
         "due_date", "follow_up_interval_days")}
+    principal = g.principal
     return render_template(
         "commitments/detail.html", commitment=commitment, statuses=STATUSES,
+        # Achieved is reached by reporting a completion that the other party acknowledges.
         next_statuses=[(s, STATUSES[s]) for s in sorted(TRANSITIONS[commitment.status])
-                       if s != "carried_over"],
+                       if s not in ("carried_over", "achieved")],
+        tracking=track(commitment), proposals=acknowledgement.proposals(commitment),
+        may_report=allowed("follow_up", commitment)
+        and acknowledgement.may_report(principal, commitment),
+        may_acknowledge=allowed("acknowledge", commitment)
+        and acknowledgement.may_acknowledge(principal, commitment),
+        completion_form=forms.get("completion_form") or Form(),
+        due_date_form=forms.get("due_date_form") or Form(),
+        decision_form=forms.get("decision_form") or Form(),
         is_open=commitment.status in OPEN, follow_ups=services.follow_ups(commitment),
         history=services.history(commitment),
         successor_options=[(e.id, f"{localized(e.programme.labels)} {e.period}")
@@ -109,7 +125,7 @@ def edit(commitment_id):
             services.update_commitment(commitment, data, actor=g.user.name)
             flash(_("The commitment is saved."))
             return redirect(url_for(".detail", commitment_id=commitment.id))
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return render(commitment, 422, edit_form=form)
 
@@ -128,7 +144,7 @@ def change_status(commitment_id):
                                    actor=g.user.name)
             flash(_("The status is changed."))
             return redirect(url_for(".detail", commitment_id=commitment.id))
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return render(commitment, 422, status_form=form)
 
@@ -145,7 +161,7 @@ def add_follow_up(commitment_id):
             services.add_follow_up(commitment, author=g.user.name, **data)
             flash(_("The follow-up is recorded."))
             return redirect(url_for(".detail", commitment_id=commitment.id) + "#follow-ups")
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return render(commitment, 422, follow_up_form=form)
 
@@ -164,6 +180,65 @@ def carry_over(commitment_id):
             flush()
             flash(_("The commitment is carried over into the next cycle."))
             return redirect(url_for(".detail", commitment_id=successor.id))
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return render(commitment, 422, carry_form=form)
+
+
+@bp.post("/commitments/<id:commitment_id>/completion")
+@signed_in
+def report_completion(commitment_id):
+    """The responsible party reports the commitment achieved; the other party decides."""
+    commitment = record(services.get_commitment, commitment_id, "follow_up")
+    form = Form(values=submitted(["comment"]))
+    data = load(CompletionIn(), form.values, form)
+    if data is not None:
+        try:
+            acknowledgement.report_completion(g.principal, commitment, comment=data["comment"])
+            flash(_("The completion is reported and waits for the other party."))
+            return redirect(url_for(".detail", commitment_id=commitment.id) + "#proposals")
+        except SHOWN_ON_FORM as err:
+            refused(form, err)
+    return render(commitment, 422, completion_form=form)
+
+
+@bp.post("/commitments/<id:commitment_id>/due-date-proposals")
+@signed_in
+def propose_due_date(commitment_id):
+    commitment = record(services.get_commitment, commitment_id, "follow_up")
+    form = Form(values=submitted(["due_date", "comment"]))
+    data = load(DueDateProposalIn(), form.values, form)
+    if data is not None:
+        try:
+            acknowledgement.propose_due_date(g.principal, commitment, **data)
+            flash(_("The new due date is proposed and waits for the other party."))
+            return redirect(url_for(".detail", commitment_id=commitment.id) + "#proposals")
+        except SHOWN_ON_FORM as err:
+            refused(form, err)
+    return render(commitment, 422, due_date_form=form)
+
+
+DECISIONS = {
+    "acknowledge": (acknowledgement.acknowledge, _l("Acknowledged.")),
+    "return": (acknowledgement.return_proposal, _l("Returned with your comment.")),
+    "withdraw": (acknowledgement.withdraw, _l("Withdrawn.")),
+}
+
+
+@bp.post('/proposals/<id:proposal_id>/<any("acknowledge", "return", "withdraw"):decision>')
+@signed_in
+def decide(proposal_id, decision):
+    """The other party acknowledges or returns; the reporter may withdraw."""
+    proposal = record(acknowledgement.get_proposal, proposal_id)
+    commitment = proposal.commitment
+    form = Form(values=submitted(["comment"]))
+    data = load(ReturnIn() if decision == "return" else CompletionIn(), form.values, form)
+    if data is not None:
+        step, done = DECISIONS[decision]
+        try:
+            step(g.principal, proposal, comment=data["comment"])
+            flash(str(done))
+            return redirect(url_for(".detail", commitment_id=commitment.id) + "#proposals")
+        except SHOWN_ON_FORM as err:
+            refused(form, err)
+    return render(commitment, 422, decision_form=form)

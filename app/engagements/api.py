@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask import g
+from pony.orm import flush
+
 from app.accounts.access import can, may_start_engagement, visible_engagements
 from app.api.support import (
     ApiBlueprint,
@@ -13,6 +16,8 @@ from app.api.support import (
     signed_in,
     with_etag,
 )
+from app.commitments import services as commitments
+from app.commitments.schemas import CommitmentOut
 from app.common.refs import page_schema
 from app.db import db
 from app.engagements import schemas, services
@@ -150,7 +155,43 @@ def update_year_wheel_step(changes, step_id):
     step = fetch(_step, step_id, "manage")
     require_if_match(step)
     if "done" in changes:
-        services.mark_step(step, done=changes["done"], on=changes.get("done_on"))
-    if "responsible" in changes:
-        step.responsible = changes["responsible"]
+        services.mark_step(step, done=changes.pop("done"), on=changes.pop("done_on", None))
+    changes.pop("done_on", None)
+    if changes:
+        services.update_step(step, changes)
     return with_etag(step)
+
+
+@blp.post("/engagements/<id:engagement_id>/year-wheel")
+@idempotent
+@blp.arguments(schemas.YearWheelStepIn)
+@blp.response(201, schemas.YearWheelStepOut)
+def add_year_wheel_step(data, engagement_id):
+    """A step of the office's own in the engagement's year wheel."""
+    engagement = fetch(services.get_engagement, engagement_id, "manage")
+    return with_etag(services.add_step(engagement, **data), 201)
+
+
+@blp.delete("/year-wheel-steps/<id:step_id>")
+@blp.response(204)
+def remove_year_wheel_step(step_id):
+    step = fetch(_step, step_id, "manage")
+    require_if_match(step)
+    services.remove_step(step)
+
+
+@blp.post("/engagements/<id:engagement_id>/carry-over-open")
+@blp.arguments(schemas.CarryOverOpenIn)
+@blp.response(201, CommitmentOut(many=True))
+def carry_over_open_commitments(data, engagement_id):
+    """Carry every open commitment of the previous cycle into this one, in one step."""
+    engagement = fetch(services.get_engagement, engagement_id, "manage")
+    if engagement.previous is None:
+        raise InvalidInput(_("This engagement does not continue an earlier cycle."),
+                           {"engagement": [_("No previous cycle.")]})
+    fetch(services.get_engagement, engagement.previous.id, "manage")
+    carried = commitments.carry_over_open(engagement.previous, engagement,
+                                          due_date=data["due_date"], reason=data["reason"],
+                                          actor=g.user.name)
+    flush()
+    return carried, 201

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pony.orm import Json, Optional, PrimaryKey, Required, Set, composite_key
+from pony.orm import Json, LongStr, Optional, PrimaryKey, Required, Set, composite_key
 
 from app.common.model import AppendOnly, Stamped, stamp_columns
 from app.i18n import _l
@@ -62,6 +62,8 @@ def define(db):
         labels = Optional(Json, nullable=True)
         title = Optional(str, 200, nullable=True)
         responsible = Optional(str, 200)
+        # The school office's own notes; the programme's notes stay on the template step.
+        notes = Optional(LongStr, lazy=False)
         done = Required(bool, default=False)
         done_on = Optional(date)
         locals().update(stamp_columns())

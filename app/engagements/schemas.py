@@ -93,6 +93,7 @@ class YearWheelStepOut(Stamps):
     position = fields.Integer(required=True)
     month = fields.Integer(required=True)
     title = fields.Function(lambda s: s.title or localized(s.labels or {}), required=True)
+    notes = fields.String(required=True)
     responsible = fields.String(required=True)
     done = fields.Boolean(required=True)
     done_on = fields.Date(allow_none=True, required=True)
@@ -101,4 +102,19 @@ class YearWheelStepOut(Stamps):
 class YearWheelStepUpdate(BaseSchema):
     done = fields.Boolean()
     done_on = a_date(allow_none=True)
+    month = fields.Integer(validate=fields.between(1, 12))
+    title = fields.String(validate=fields.length(min=1, max=200))
     responsible = fields.String(validate=fields.length(max=200))
+    notes = fields.String(validate=fields.length(max=2000))
+
+
+class YearWheelStepIn(BaseSchema):
+    month = fields.Integer(required=True, validate=fields.between(1, 12))
+    title = fields.String(required=True, validate=fields.length(min=1, max=200))
+    responsible = fields.String(load_default="", validate=fields.length(max=200))
+    notes = fields.String(load_default="", validate=fields.length(max=2000))
+
+
+class CarryOverOpenIn(BaseSchema):
+    due_date = a_date(allow_none=True, load_default=None)
+    reason = fields.String(load_default="", validate=fields.length(max=5000))

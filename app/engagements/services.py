@@ -8,7 +8,7 @@ from pony.orm import desc, flush
 
 from app.db import db
 from app.errors import Conflict, InvalidInput, NotFound
-from app.i18n import _
+from app.i18n import _, localized
 from app.programmes.services import get_phase, ordered_phases, year_wheel_template
 
 
@@ -138,3 +138,93 @@ def mark_step(step, *, done: bool, on: date | None = None) -> None:
         raise InvalidInput(_("A done step needs its date."), {"done_on": [_("Required.")]})
     step.done = done
     step.done_on = on if done else None
+
+
+# --- editing the year wheel -------------------------------------------------------------------
+#
+# The wheel starts as the programme's template; the school office then adds, edits, moves and
+# removes steps. Positions are the order the wheel is read in (a school year runs from autumn to
+# summer, so not calendar order) and are always 1..n without gaps.
+
+STEP_FIELDS = ("month", "title", "responsible", "notes", "position")
+
+
+def step_title(step) -> str:
+    """The step's own title, else the programme's label in the reader's language."""
+    return step.title or localized(step.labels)
+
+
+def _step_errors(values: dict, count: int) -> dict[str, list]:
+    errors: dict[str, list] = {}
+    month = values.get("month")
+    if "month" in values and (not isinstance(month, int) or isinstance(month, bool)
+                              or not 1 <= month <= 12):
+        errors["month"] = [_("Choose a month from 1 to 12.")]
+    if "title" in values and not (values["title"] or "").strip():
+        errors["title"] = [_("A title is required.")]
+    elif "title" in values and len(values["title"].strip()) > 200:
+        errors["title"] = [_("Use at most %(count)s characters.", count=200)]
+    if "responsible" in values and len((values["responsible"] or "").strip()) > 200:
+        errors["responsible"] = [_("Use at most %(count)s characters.", count=200)]
+    position = values.get("position")
+    if position is not None and (not isinstance(position, int) or isinstance(position, bool)
+                                 or not 1 <= position <= count):
+        errors["position"] = [_("Choose a place from 1 to %(count)s.", count=count)]
+    return errors
+
+
+def _editable_wheel(engagement) -> list:
+    if engagement.status != "active":
+        raise Conflict(_("The year wheel of a closed engagement cannot change."))
+    return year_wheel(engagement)
+
+
+def _renumber(steps: list) -> None:
+    for position, step in enumerate(steps, start=1):
+        if step.position != position:
+            step.position = position
+
+
+def add_step(engagement, *, month: int, title: str, responsible: str = "", notes: str = "",
+             position: int | None = None):
+    """Add a step to the wheel, at ``position`` (1 is first) or at the end."""
+    steps = _editable_wheel(engagement)
+    values = {"month": month, "title": title, "responsible": responsible, "position": position}
+    errors = _step_errors(values, len(steps) + 1)
+    if errors:
+        raise InvalidInput(_("The step could not be saved."), errors)
+    step = db.YearWheelStep(engagement=engagement, position=len(steps) + 1, month=month,
+                            title=title.strip(), responsible=(responsible or "").strip(),
+                            notes=(notes or "").strip())
+    steps.insert((position or len(steps) + 1) - 1, step)
+    _renumber(steps)
+    return step
+
+
+def update_step(step, changes: dict) -> None:
+    """Change a step's month, title, responsible person, notes or place in the wheel."""
+    unknown = set(changes) - set(STEP_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be changed here."),
+                           {name: [_("Not editable.")] for name in sorted(unknown)})
+    steps = _editable_wheel(step.engagement)
+    errors = _step_errors(changes, len(steps))
+    if errors:
+        raise InvalidInput(_("The step could not be saved."), errors)
+    if "month" in changes:
+        step.month = changes["month"]
+    for name in ("title", "responsible", "notes"):
+        if name in changes:
+            setattr(step, name, (changes[name] or "").strip())
+    if changes.get("position") is not None:
+        steps.remove(step)
+        steps.insert(changes["position"] - 1, step)
+        _renumber(steps)
+
+
+def remove_step(step) -> None:
+    """Take a step out of the wheel; the steps after it move up."""
+    steps = _editable_wheel(step.engagement)
+    steps.remove(step)
+    step.delete()
+    _renumber(steps)

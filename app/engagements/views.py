@@ -9,13 +9,15 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from pony.orm import flush
 
 from app.accounts.access import may_start_engagement, visible_commitments, visible_meetings
+from app.commitments import services as commitments
+from app.commitments.status import OPEN
 from app.commitments.status import STATUSES as COMMITMENT_STATUSES
 from app.db import db
 from app.engagements import services
 from app.engagements.models import STATUSES
 from app.engagements.schemas import EngagementCreate, TransitionIn
-from app.errors import DomainError, Forbidden, NotFound
-from app.i18n import _, localized
+from app.errors import Conflict, Forbidden, NotFound
+from app.i18n import _, localized, ngettext
 from app.meetings.api import utc
 from app.meetings.lifecycle import STATUSES as MEETING_STATUSES
 from app.meetings.schemas import MeetingCreate
@@ -23,7 +25,7 @@ from app.meetings.services import plan_meeting
 from app.organisations.services import get_organisation
 from app.programmes.services import get_programme, ordered_phases
 from app.web import signed_in
-from app.web.forms import Form, checkbox, load, refused, submitted
+from app.web.forms import SHOWN_ON_FORM, Form, checkbox, load, refused, submitted
 from app.web.pages import allowed, record
 
 bp = Blueprint("engagements", __name__, template_folder="templates")
@@ -51,7 +53,32 @@ def _render(engagement, status: int = 200, **forms):
             values={"occurred_on": date.today().isoformat()}),
         meeting_form=forms.get("meeting_form") or Form(
             values={"meeting_type": kinds[0].key if kinds else ""}),
+        open_in_previous=_open_in_previous(engagement),
     ), status
+
+
+def _open_in_previous(engagement) -> int:
+    """How many of the previous cycle's commitments are still open (to carry over)."""
+    previous = engagement.previous
+    if previous is None or engagement.status != "active":
+        return 0
+    open_ = tuple(OPEN)
+    return visible_commitments(g.principal, "manage").filter(
+        lambda c: c.engagement == previous and c.status in open_).count()
+
+
+@bp.post("/engagements/<id:engagement_id>/carry-over-open")
+@signed_in
+def carry_over_open(engagement_id):
+    """Carry every open commitment of the previous cycle into this one, in one step."""
+    engagement = record(services.get_engagement, engagement_id, "manage")
+    if engagement.previous is None:
+        raise Conflict(_("This engagement does not continue an earlier cycle."))
+    record(services.get_engagement, engagement.previous.id, "manage")
+    carried = commitments.carry_over_open(engagement.previous, engagement, actor=g.user.name)
+    flash(ngettext("%(num)s commitment is carried over.", "%(num)s commitments are carried over.",
+                   len(carried)))
+    return redirect(url_for(".detail", engagement_id=engagement.id) + "#commitments-heading")
 
 
 @bp.get("/engagements/<id:engagement_id>")
@@ -72,7 +99,7 @@ def transition(engagement_id):
                                    note=data["note"])
             flash(_("The engagement moved to a new phase."))
             return redirect(url_for(".detail", engagement_id=engagement.id))
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return _render(engagement, 422, transition_form=form)
 
@@ -123,7 +150,7 @@ def plan(engagement_id):
             flush()
             flash(_("The meeting is planned with the programme's agenda."))
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return _render(engagement, 422, meeting_form=form)
 
@@ -161,6 +188,6 @@ def start(organisation_id):
             flush()
             flash(_("The engagement is started."))
             return redirect(url_for(".detail", engagement_id=engagement.id))
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return start_form(organisation_id, form=form, status=422)

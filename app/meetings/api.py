@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+from pony.orm import flush
+
 from app.accounts.access import visible_meetings
 from app.api.support import (
     ApiBlueprint,
@@ -11,16 +13,19 @@ from app.api.support import (
     fetch,
     idempotent,
     page_of,
+    principal,
     require_if_match,
     signed_in,
     with_etag,
 )
+from app.commitments.services import get_commitment
 from app.common.refs import page_schema
 from app.db import db
 from app.engagements.services import get_engagement
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.meetings import schemas, services
+from app.meetings.evaluation import evaluation_of_last_cycle, record_evaluation
 from app.organisations.services import get_organisation
 from app.themes import services as themes
 
@@ -249,3 +254,27 @@ def add_attachment(data, meeting_id):
     """Record a document's metadata on the meeting (the data package, a presentation)."""
     meeting = fetch(services.get_meeting, meeting_id, "manage")
     return with_etag(services.add_attachment(meeting, **data), 201)
+
+
+@blp.get("/meetings/<id:meeting_id>/evaluation")
+@blp.response(200, schemas.EvaluationOut(many=True))
+def evaluation(meeting_id):
+    """The last cycle's commitments, open ones first, with what this meeting said of each."""
+    meeting = fetch(services.get_meeting, meeting_id)
+    return evaluation_of_last_cycle(meeting, principal=principal())
+
+
+@blp.put("/meetings/<id:meeting_id>/evaluation/<id:commitment_id>")
+@blp.arguments(schemas.EvaluationNoteIn)
+@blp.response(200, schemas.EvaluationOut)
+def record_evaluation_note(data, meeting_id, commitment_id):
+    """Write the minutes' evaluation of one of the last cycle's commitments.
+
+    (No If-Match: the note belongs to the minutes, which are versioned as a whole.)
+    """
+    meeting = fetch(services.get_meeting, meeting_id, "manage")
+    commitment = fetch(get_commitment, commitment_id)
+    record_evaluation(meeting, commitment, data["note"])
+    flush()
+    return next(entry for entry in evaluation_of_last_cycle(meeting, principal=principal())
+                if entry.commitment.id == commitment.id)

@@ -88,8 +88,26 @@ def define(db):
         minutes = Optional(LongStr, lazy=False)
         locals().update(stamp_columns())
 
+        evaluation_lines = Set("AgendaEvaluationLine")
+
         def _audit_confidential_(self) -> bool:
             return self.meeting.confidential
+
+    class AgendaEvaluationLine(Stamped, db.Entity):
+        """One of the last cycle's commitments on a meeting's evaluation item, with what the
+        minutes say about it (see app/meetings/evaluation.py)."""
+
+        _table_ = "agenda_evaluation_line"
+        id = PrimaryKey(int, auto=True)
+        agenda_item = Required(AgendaItem)
+        commitment = Required("Commitment")
+        position = Required(int)
+        note = Optional(LongStr, lazy=False)
+        locals().update(stamp_columns())
+        composite_key(agenda_item, commitment)
+
+        def _audit_confidential_(self) -> bool:
+            return self.agenda_item.meeting.confidential or self.commitment.confidential
 
     class Attachment(Stamped, db.Entity):
         """Metadata of a document attached to a meeting (the data package, a presentation)."""

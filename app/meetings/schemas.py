@@ -168,3 +168,23 @@ class PublicationOut(OutputSchema):
     revision = fields.Integer(required=True)
     published_at = fields.UtcDateTime(required=True)
     content = fields.Dict(required=True)
+
+
+class EvaluationOut(OutputSchema):
+    """One of the last cycle's commitments, as the evaluation item shows it."""
+
+    commitment_id = fields.Function(lambda e: e.commitment.id, required=True)
+    title = fields.Function(lambda e: e.commitment.title, required=True)
+    status = fields.Function(lambda e: e.commitment.status, required=True)
+    due_date = fields.Function(lambda e: e.commitment.due_date.isoformat(), required=True)
+    responsible = fields.Function(lambda e: e.commitment.responsible_organisation.name,
+                                  required=True)
+    overdue = fields.Function(lambda e: e.tracking.overdue, required=True)
+    at_risk = fields.Function(lambda e: e.tracking.at_risk, required=True)
+    note = fields.String(required=True)
+    successor_id = fields.Function(lambda e: e.successor.id if e.successor else None,
+                                   allow_none=True, required=True)
+
+
+class EvaluationNoteIn(BaseSchema):
+    note = fields.String(required=True, validate=fields.length(max=20_000))

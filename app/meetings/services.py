@@ -10,6 +10,7 @@ from app.common.model import utcnow
 from app.db import db
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import _
+from app.meetings.evaluation import evaluation_snapshot, fill_evaluation
 from app.meetings.lifecycle import MINUTES_EDITABLE, STATUSES, may_follow
 from app.meetings.models import ATTENDANCE, PARTICIPANT_ROLES
 from app.programmes.services import agenda_template, get_meeting_type
@@ -24,7 +25,11 @@ def get_meeting(meeting_id: int):
 
 def plan_meeting(engagement, *, meeting_type: str, starts_at: datetime,
                  ends_at: datetime | None = None, place: str = "", title: str = ""):
-    """Plan a meeting with the agenda from the programme's template for its type."""
+    """Plan a meeting with the agenda from the programme's template for its type.
+
+    When the engagement continues an earlier cycle, the agenda's evaluation item lists that
+    cycle's commitments (see ``evaluation.py``).
+    """
     if engagement.status != "active":
         raise Conflict(_("Meetings can only be planned in an active engagement."))
     kind = get_meeting_type(engagement.programme, meeting_type)
@@ -41,6 +46,7 @@ def plan_meeting(engagement, *, meeting_type: str, starts_at: datetime,
             labels=dict(item.labels), duration_minutes=item.duration_minutes,
             party=item.party, kind=item.kind,
         )
+    fill_evaluation(meeting)
     return meeting
 
 
@@ -162,6 +168,7 @@ def public_snapshot(meeting) -> dict:
              "minutes": item.minutes}
             for item in agenda(meeting)
         ],
+        "evaluation": evaluation_snapshot(meeting),
         "commitments": [
             {"title": c.title, "actions": c.actions, "due_date": c.due_date.isoformat(),
              "status": c.status, "responsible": c.responsible_organisation.name}

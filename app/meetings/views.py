@@ -12,9 +12,10 @@ from app.commitments import services as commitment_services
 from app.commitments.schemas import CommitmentCreate
 from app.commitments.status import STATUSES as COMMITMENT_STATUSES
 from app.db import db
-from app.errors import DomainError, InvalidInput
+from app.errors import InvalidInput
 from app.i18n import _, _l, localized
 from app.meetings import services
+from app.meetings.evaluation import evaluation_of_last_cycle, record_evaluation
 from app.meetings.lifecycle import MINUTES_EDITABLE, STATUSES
 from app.meetings.models import ATTENDANCE, PARTICIPANT_ROLES
 from app.meetings.schemas import MeetingThemeIn, ParticipantIn
@@ -22,7 +23,7 @@ from app.organisations.services import ancestors
 from app.programmes.models import PARTIES
 from app.themes import services as themes
 from app.web import signed_in
-from app.web.forms import Form, load, refused, submitted
+from app.web.forms import SHOWN_ON_FORM, Form, load, refused, submitted
 from app.web.pages import allowed, page, record
 
 bp = Blueprint("meetings", __name__, template_folder="templates")
@@ -74,6 +75,8 @@ def render(meeting, status: int = 200, **forms):
         participant_form=forms.get("participant_form") or Form(),
         theme_form=forms.get("theme_form") or Form(values={"party": "school"}),
         action_form=forms.get("action_form") or Form(),
+        evaluation=evaluation_of_last_cycle(meeting, principal=g.principal),
+        evaluation_form=forms.get("evaluation_form") or Form(),
     ), status
 
 
@@ -107,7 +110,7 @@ def lifecycle(meeting_id, action):
     step, done = ACTIONS[action]
     try:
         step(meeting)
-    except DomainError as err:
+    except SHOWN_ON_FORM as err:
         refused(form, err)
         return render(meeting, 409, action_form=form)
     flash(str(done))
@@ -135,7 +138,7 @@ def save_minutes(meeting_id):
                       "yours.")]
                 continue
             services.write_minutes(item, typed)
-    except DomainError as err:
+    except SHOWN_ON_FORM as err:
         refused(form, err)
         return render(meeting, 409, minutes_form=form)
     if conflicts:
@@ -174,7 +177,7 @@ def record_commitment(meeting_id):
                 **{k: v for k, v in data.items() if k != "target_indicator"})
             flash(_("The commitment is recorded."))
             return redirect(url_for(".detail", meeting_id=meeting.id) + "#commitments")
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return render(meeting, 422, commitment_form=form)
 
@@ -195,7 +198,7 @@ def add_participant(meeting_id):
             services.add_participant(meeting, **data)
             flash(_("The participant is added."))
             return redirect(url_for(".detail", meeting_id=meeting.id) + "#participants")
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return render(meeting, 422, participant_form=form)
 
@@ -235,6 +238,25 @@ def choose_theme(meeting_id):
                 flush()
                 flash(_("The theme is on the agenda."))
                 return redirect(url_for(".detail", meeting_id=meeting.id) + "#themes")
-        except DomainError as err:
+        except SHOWN_ON_FORM as err:
             refused(form, err)
     return render(meeting, 422, theme_form=form)
+
+
+@bp.post("/meetings/<id:meeting_id>/evaluation")
+@signed_in
+def save_evaluation(meeting_id):
+    """The minutes' evaluation of each of the last cycle's commitments."""
+    meeting = record(services.get_meeting, meeting_id, "manage")
+    form = Form(values={key: value for key, value in request.form.items()
+                        if key.startswith("note-")})
+    try:
+        for entry in evaluation_of_last_cycle(meeting, principal=g.principal):
+            typed = request.form.get(f"note-{entry.commitment.id}")
+            if typed is not None and typed != entry.note:
+                record_evaluation(meeting, entry.commitment, typed)
+    except SHOWN_ON_FORM as err:
+        refused(form, err)
+        return render(meeting, 409, evaluation_form=form)
+    flash(_("The evaluation is saved."))
+    return redirect(url_for(".detail", meeting_id=meeting.id) + "#evaluation")

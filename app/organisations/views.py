@@ -14,6 +14,7 @@ from app.accounts.access import (
     visible_organisations,
 )
 from app.commitments.status import OPEN, STATUSES
+from app.commitments.tracking import track_many
 from app.engagements.models import STATUSES as ENGAGEMENT_STATUSES
 from app.organisations.models import COUNTRIES, KINDS
 from app.organisations.services import ancestors, get_organisation
@@ -64,5 +65,6 @@ def detail(organisation_id):
     return render_template(
         "organisations/detail.html", organisation=organisation, path=ancestors(organisation),
         engagements=engagements, meetings=meetings, commitments=commitments, units=units,
+        flags=track_many(commitments),
         kinds=KINDS, statuses=STATUSES, engagement_statuses=ENGAGEMENT_STATUSES,
         today=date.today(), may_manage=allowed("manage", organisation))

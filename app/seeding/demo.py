@@ -19,7 +19,9 @@ from pathlib import Path
 from statistics import mean
 from zoneinfo import ZoneInfo
 
+from app.accounts.access import principal_for
 from app.commitments import services as commitments
+from app.commitments.acknowledgement import may_report, report_completion
 from app.db import db
 from app.engagements import services as engagements
 from app.meetings import services as meetings
@@ -68,13 +70,48 @@ def load_demo(seed_dir: Path, today: date | None = None) -> SeedReport:
         raise SeedError(problems)
 
     report = SeedReport("Demo")
+    built = []
     for owner in demo["owners"]:
         if find_by_code(owner["country"], owner["code"]) is not None:
             report.count("owners", "unchanged")
             continue
-        DemoOwner(owner, content, today, report).build()
+        builder = DemoOwner(owner, content, today, report)
+        builder.build()
+        built.append(builder.owner)
     load_demo_users(seed_dir, report)
+    report_completions(built, content, report)
     return report
+
+
+def report_completions(owners: list, content: dict, report: SeedReport) -> None:
+    """In each new demo owner, each demo account that reports on commitments reports one as
+    achieved, so the other party has a completion waiting for acknowledgement."""
+    for owner in owners:
+        for user, commitment in _first_reportable(owner):
+            report_completion(principal_for(user), commitment,
+                              comment=content["follow_ups"][owner.country][-1])
+            report.created["reported completions"] += 1
+
+
+def _first_reportable(owner) -> list[tuple]:
+    """Per account with a role under ``owner``: the first open commitment of a current cycle
+    that the account may report on (under way before merely agreed)."""
+    prefix = owner.path
+    users = {r.user for r in db.RoleAssignment.select(lambda r: r.scope_path.startswith(prefix))}
+    candidates = sorted(db.Commitment.select(
+        lambda c: c.status in ("agreed", "in_progress", "at_risk")
+        and c.engagement.status == "active"
+        and c.engagement.organisation.path.startswith(prefix)),
+        key=lambda c: (c.status != "in_progress", c.id))
+    chosen, taken = [], set()
+    for user in sorted(users, key=lambda u: u.id):
+        principal = principal_for(user)
+        for commitment in candidates:
+            if commitment.id not in taken and may_report(principal, commitment):
+                chosen.append((user, commitment))
+                taken.add(commitment.id)
+                break
+    return chosen
 
 
 def load_demo_users(seed_dir: Path, report: SeedReport) -> None:
@@ -305,11 +342,16 @@ class DemoOwner:
             if status == "at_risk":
                 text = self.follow_up_texts[2]
             progress = 100 if status == "achieved" else min(90, 25 * (number + 1))
-            next_on = None if status == "achieved" else day + timedelta(days=next_in_days)
+            author = PEOPLE[self.country][0][0] + " (demo)"
+            next_on = day + timedelta(days=next_in_days)
+            # A follow-up cannot make a commitment achieved: the demo's completions count as
+            # reported and acknowledged at once, by the other party at the next talk.
             commitments.add_follow_up(commitment, occurred_on=day, narrative=text,
-                                      author=PEOPLE[self.country][0][0] + " (demo)",
-                                      status_to=status, progress=progress,
-                                      next_follow_up_on=next_on)
+                                      author=author, progress=progress, next_follow_up_on=next_on,
+                                      status_to=None if status == "achieved" else status)
+            if status == "achieved":
+                commitments.change_status(commitment, "achieved", reason=text,
+                                          actor=PEOPLE[self.country][1][0] + " (demo)")
             self.report.created["follow-ups"] += 1
 
     # --- indicators -------------------------------------------------------------------------

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from app.accounts.access import can, visible_commitments, visible_meetings
-from app.commitments.status import OPEN
-from app.common.model import utcnow
+from app.accounts.access import can
 from app.i18n import LANGUAGES, _, normalize_language
+from app.work.services import my_work
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -61,28 +60,8 @@ def shell():
 @bp.get("/", endpoint="home")
 @signed_in
 def dashboard():
-    """What waits for the person: overdue commitments, follow-ups due, minutes, meetings."""
-    principal = g.principal
-    today = date.today()
-    soon = today + timedelta(days=14)
-    open_ = tuple(OPEN)
-    mine = visible_commitments(principal, "follow_up")
-    overdue = mine.filter(lambda c: c.status in open_ and c.due_date < today).order_by(
-        lambda c: c.due_date)
-    follow_ups_due = mine.filter(lambda c: c.status in open_ and c.due_date >= today
-                                 and c.next_follow_up_on is not None
-                                 and c.next_follow_up_on <= soon).order_by(
-        lambda c: c.next_follow_up_on)
-    to_approve = visible_meetings(principal, "manage").filter(
-        lambda m: m.status == "minutes_drafted").order_by(lambda m: m.starts_at)
-    now, later = utcnow(), utcnow() + timedelta(weeks=8)
-    upcoming = visible_meetings(principal).filter(
-        lambda m: m.status == "planned" and m.starts_at >= now and m.starts_at <= later
-    ).order_by(lambda m: m.starts_at)
-    return render_template(
-        "web/dashboard.html", overdue=overdue[:20], overdue_count=overdue.count(),
-        follow_ups_due=follow_ups_due[:20], to_approve=to_approve[:20],
-        upcoming=upcoming[:20])
+    """What waits for the person: see ``app.work.services.my_work``."""
+    return render_template("web/dashboard.html", work=my_work(g.principal))
 
 
 @bp.post("/language")

@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from flask import request
 from marshmallow import ValidationError
 
-from app.errors import DomainError
+from app.errors import Conflict, DomainError, InvalidInput
 from app.i18n import _
+
+#: What a form shows beside its fields. Refusals of access (401/403/404) are not among them:
+#: they go to the error handler, which answers with the refusal and records it.
+SHOWN_ON_FORM = (InvalidInput, Conflict)
 
 
 @dataclass

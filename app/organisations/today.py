@@ -1,0 +1,87 @@
+""""Today" where an organisation is: date rules run on the local date, not on UTC.
+
+Near midnight Oslo is already on tomorrow while UTC is not. Rules that compare dates (a due
+date has passed, a follow-up is due) take a ``When``:
+
+- a ``date``: that day for everyone (a report "as of 30 June");
+- a ``datetime`` (naive = UTC, as in the database) or ``None`` (now): an instant, at which
+  each organisation has its own local date;
+- a ``Today``: either of those, prepared once for many lists (``local_today`` reads the time
+  zones in use with one small query, so query filters can compare per zone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from pony.orm import select
+
+from app.db import db
+
+
+def instant(now: datetime | None = None) -> datetime:
+    """An aware UTC instant; naive datetimes are UTC, as in the database."""
+    if now is None:
+        return datetime.now(UTC)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
+def local_date(time_zone: str, now: datetime | None = None) -> date:
+    """The date it is in ``time_zone`` at ``now`` (default: this moment)."""
+    return instant(now).astimezone(ZoneInfo(time_zone)).date()
+
+
+@dataclass(frozen=True)
+class Today:
+    """A fixed date for everyone, or each organisation's local date at one instant."""
+
+    fixed: date | None = None
+    instant: datetime | None = None
+    #: The time zones of the organisations, for query filters that compare per zone.
+    zones: tuple[str, ...] = ()
+
+    def of(self, time_zone: str) -> date:
+        if self.fixed is not None:
+            return self.fixed
+        return local_date(time_zone, self.instant)
+
+    def groups(self) -> list[tuple[date, tuple[str, ...]]]:
+        """The distinct local dates, earliest first, each with the zones that have it."""
+        if self.fixed is not None:
+            return [(self.fixed, ())]
+        by_date: dict[date, list[str]] = {}
+        for zone in self.zones:
+            by_date.setdefault(self.of(zone), []).append(zone)
+        if not by_date:
+            by_date[self.of("UTC")] = []
+        return [(day, tuple(sorted(by_date[day]))) for day in sorted(by_date)]
+
+    @classmethod
+    def of_when(cls, when: When) -> Today:
+        if when is None or isinstance(when, datetime):
+            return local_today(when)
+        return when if isinstance(when, Today) else as_of(when)
+
+
+When = date | datetime | Today | None
+
+
+def as_of(day: date) -> Today:
+    return Today(fixed=day)
+
+
+def local_today(now: datetime | None = None) -> Today:
+    """Each organisation's local date at ``now`` (one small query for the zones in use)."""
+    zones = tuple(sorted(select(o.time_zone for o in db.Organisation).distinct()))
+    return Today(instant=instant(now), zones=zones)
+
+
+def today_of(time_zone: str, when: When) -> date:
+    """The local date in ``time_zone`` for ``when`` (without any query)."""
+    if when is None or isinstance(when, datetime):
+        return local_date(time_zone, when)
+    if isinstance(when, Today):
+        return when.of(time_zone)
+    return when
