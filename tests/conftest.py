@@ -26,6 +26,7 @@ from pony.orm import db_session, rollback
 from app import create_app
 from app.db import DatabaseUrl
 from app.migrate import upgrade
+from tests.browser import browser, live_server, new_page  # noqa: F401 - fixtures for all tests
 
 ENGINES = ("sqlite", "postgresql")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -11,6 +11,22 @@ from app.i18n import _l
 
 SCOPES = {"local": _l("Local"), "central": _l("Central")}
 
+#: What an entry of a commitment's history records, as people say it.
+EVENT_KINDS = {
+    "created": _l("recorded"),
+    "updated": _l("changed"),
+    "status_changed": _l("status changed"),
+    "follow_up": _l("followed up"),
+    "carried_over": _l("carried over"),
+    "completion_reported": _l("reported achieved"),
+    "completion_acknowledged": _l("completion acknowledged"),
+    "completion_returned": _l("completion returned"),
+    "due_date_proposed": _l("new due date proposed"),
+    "due_date_acknowledged": _l("new due date acknowledged"),
+    "due_date_returned": _l("new due date returned"),
+    "proposal_withdrawn": _l("report withdrawn"),
+}
+
 #: What the responsible party may ask the other party of the agreement to acknowledge.
 PROPOSAL_KINDS = {
     "completion": _l("Reported achieved"),

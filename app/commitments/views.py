@@ -12,6 +12,7 @@ from pony.orm import flush
 from app.accounts.access import visible_engagements
 from app.commitments import acknowledgement, services
 from app.commitments.api import filtered_commitments
+from app.commitments.models import EVENT_KINDS
 from app.commitments.schemas import (
     SORTS,
     CarryOverIn,
@@ -80,6 +81,7 @@ def render(commitment, status: int = 200, **forms):
         next_statuses=[(s, STATUSES[s]) for s in sorted(TRANSITIONS[commitment.status])
                        if s not in ("carried_over", "achieved")],
         tracking=track(commitment), proposals=acknowledgement.proposals(commitment),
+        event_kinds=EVENT_KINDS,
         may_report=allowed("follow_up", commitment)
         and acknowledgement.may_report(principal, commitment),
         may_acknowledge=allowed("acknowledge", commitment)

@@ -8,18 +8,20 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from app.accounts.access import can
-from app.i18n import LANGUAGES, _, normalize_language
+from app.accounts.access import can, visible_commitments
+from app.commitments.tracking import overdue_filter
+from app.db import db
+from app.i18n import LANGUAGES, _, _l, normalize_language
 from app.work.services import my_work
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
 NAVIGATION = (
-    ("web.home", "Dashboard"),
-    ("organisations.tree", "Organisations"),
-    ("programmes.index", "Programmes"),
-    ("commitments.index", "Commitments"),
-    ("meetings.index", "Meetings"),
+    ("web.home", _l("My work")),
+    ("organisations.tree", _l("Organisations")),
+    ("programmes.index", _l("Programmes")),
+    ("commitments.index", _l("Commitments")),
+    ("meetings.index", _l("Meetings")),
 )
 
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "nb": "Norsk (bokmål)", "sv": "Svenska"}
@@ -60,8 +62,16 @@ def shell():
 @bp.get("/", endpoint="home")
 @signed_in
 def dashboard():
-    """What waits for the person: see ``app.work.services.my_work``."""
-    return render_template("web/dashboard.html", work=my_work(g.principal))
+    """What waits for the person (``app.work.services.my_work``), and for those who run
+    dialogues, what is overdue across the schools they follow."""
+    principal = g.principal
+    followed = visible_commitments(principal, "manage")
+    overdue_here = overdue_filter().apply(followed).order_by(lambda c: (c.due_date, c.id))
+    return render_template("web/dashboard.html", work=my_work(principal),
+                           may_manage=bool(principal.has("manage")),
+                           overdue_here=list(overdue_here.prefetch(
+                               db.Commitment.engagement, db.Engagement.organisation)[:15]),
+                           overdue_here_count=overdue_here.count())
 
 
 @bp.post("/language")

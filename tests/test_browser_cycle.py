@@ -1,0 +1,162 @@
+"""In a real browser: the dialogue cycle as Danish, Norwegian and Swedish users live it."""
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from pony.orm import commit, db_session, select
+
+from app.commitments.services import record_commitment
+from app.seeding.demo import load_demo
+from app.seeding.programmes import load_programmes
+from tests.browser import screenshot, sign_in
+
+SEED = Path(__file__).resolve().parent.parent / "seed"
+
+
+@pytest.fixture
+def demo(app):
+    """The demo owners, schools and accounts (README lists them)."""
+    with app.app_context(), db_session:
+        load_programmes(SEED)
+        load_demo(SEED)
+        commit()
+    return app
+
+
+def current_engagement(app, school_code: str) -> int:
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        return select(e.id for e in db.Engagement if e.organisation.official_code == school_code
+                      and e.status == "active").first()
+
+
+def test_a_danish_consultant_runs_a_talk_in_danish(demo, new_page):
+    page = new_page("da-DK")
+    sign_in(page, "konsulent@stevns.demo")
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert page.locator("h1").inner_text() == "Mine opgaver"
+
+    # Plan the talk (it took place yesterday morning) from the programme's template.
+    page.goto(f"/engagements/{current_engagement(demo, 'DEMO-DK-336-02')}")
+    yesterday = date.today() - timedelta(days=1)
+    page.fill("#starts_at", f"{yesterday.isoformat()}T09:00")
+    page.fill("#place", "Store Heddinge Skole, personalerummet")
+    page.click("text=Planlæg mødet")
+    page.wait_for_url(re.compile(r".*/meetings/\d+$"))
+    meeting_url = page.url
+    agenda = page.locator("section[aria-labelledby=minutes] .agenda-item h3")
+    assert agenda.count() >= 6  # Stevns' timed items
+    assert "Evaluering" in agenda.first.inner_text()
+    # Last year's commitments are on the agenda to be followed up (Danish law asks for it).
+    assert page.locator("section[aria-labelledby=evaluation] .agenda-item").count() >= 3
+    screenshot(page, "da-meeting-planned")
+
+    # Hold it and write the minutes.
+    page.click("text=Markér som afholdt")
+    page.wait_for_selector("text=Gem referatet")
+    for index, box in enumerate(
+            page.locator("section[aria-labelledby=minutes] textarea").all()):
+        box.fill(f"Drøftet punkt {index + 1}.")
+    page.click("text=Gem referatet")
+    page.wait_for_selector("text=Referatet er gemt.")
+
+    # Three commitments, one of them confidential, one already past its due date.
+    commitments = [("Læsebånd hver dag i indskolingen", "2027-06-30", False),
+                   ("Drøftelse af testresultater med lærerne", "2027-06-30", True),
+                   ("Fraværsmøde med forældre ved 10 % fravær",
+                    (date.today() - timedelta(days=1)).isoformat(), False)]
+    for title, due, confidential in commitments:
+        page.fill("#title", title)
+        page.fill("#due_date", due)
+        if confidential:
+            page.check("#confidential")
+        page.click("text=Registrér aftalen")
+        page.wait_for_selector("text=Aftalen er registreret.")
+    listed = page.locator("#commitments ~ ul .item-list li, section[aria-labelledby=commitments] "
+                          ".item-list li")
+    assert listed.count() == 3
+
+    page.click("text=Godkend referatet")
+    page.wait_for_selector("text=Referatet er godkendt.")
+    page.click("text=Offentliggør referatet")
+    page.wait_for_selector("text=Referatet er offentliggjort.")
+    screenshot(page, "da-meeting-published")
+
+    # A follow-up on the first commitment.
+    page.click(f"text={commitments[0][0]}")
+    page.fill("#narrative", "Læsebåndet er i gang i 0.–3. klasse.")
+    page.select_option("#status_to", "in_progress")
+    page.fill("#progress", "30")
+    page.click("text=Registrér opfølgningen")
+    page.wait_for_selector("text=Opfølgningen er registreret.")
+    assert page.locator(".timeline").first.inner_text().count("Læsebåndet er i gang") == 1
+    screenshot(page, "da-commitment")
+
+    # The overdue one is on the dashboard.
+    page.goto("/")
+    overdue = page.locator("section[aria-labelledby=overdue-here-heading]")
+    assert commitments[2][0] in overdue.inner_text()
+    screenshot(page, "da-dashboard")
+
+    # A visitor reads the published minutes without signing in, and no confidential data.
+    visitor = new_page("da-DK")
+    visitor.goto(meeting_url.replace("/meetings/", "/public/minutes/"))
+    text = visitor.locator("main").inner_text()
+    assert commitments[0][0] in text and commitments[2][0] in text
+    assert commitments[1][0] not in text
+    assert "Drøftet punkt 1." in text
+    screenshot(visitor, "public-minutes")
+
+
+def agreed_at_the_dialogue_meeting(app, school_code: str) -> int:
+    """A commitment of the school's current cycle, as the dialogue meeting recorded it."""
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        engagement = db.Engagement[current_engagement(app, school_code)]
+        made = record_commitment(
+            engagement, title="Analysemøter i alle trinnteam", due_date=date(2027, 6, 15),
+            responsible_organisation=engagement.organisation, follow_up_interval_days=60)
+        commit()
+        return made.id
+
+
+def test_a_norwegian_leader_reports_and_the_owner_acknowledges(demo, new_page):
+    commitment = agreed_at_the_dialogue_meeting(demo, "DEMO-NO-1103-01")
+    leader = new_page("nb-NO")
+    sign_in(leader, "rektor@stavanger.demo")
+    assert leader.locator("h1").inner_text() == "Mine oppgaver"
+    leader.goto(f"/commitments/{commitment}")
+    leader.fill("#narrative", "Alle trinnteam har hatt analysemøte etter kartleggingen.")
+    leader.click("text=Registrer oppfølgingen")
+    leader.wait_for_selector("text=Oppfølgingen er registrert.")
+    leader.fill("#proposals ~ form #comment, form[action$=completion] #comment",
+                "Målet er nådd.")
+    leader.click("form[action$=completion] button")
+    leader.wait_for_selector("text=Oppnåelsen er meldt og venter på den andre parten.")
+    screenshot(leader, "nb-leader-reported")
+
+    owner = new_page("nb-NO")
+    sign_in(owner, "radgiver@stavanger.demo")
+    waiting = owner.locator("section[aria-labelledby=acknowledge-heading]")
+    assert waiting.locator(f"a[href^='/commitments/{commitment}']").count() == 1
+    waiting.locator(f"a[href^='/commitments/{commitment}']").click()
+    owner.click("form[action$=acknowledge] button")
+    owner.wait_for_selector("text=Bekreftet.")
+    assert "Oppnådd" in owner.locator(".lead").inner_text()
+    screenshot(owner, "nb-owner-acknowledged")
+
+
+def test_a_swedish_agency_officer_follows_the_owner(demo, new_page):
+    officer = new_page("sv-SE")
+    sign_in(officer, "handlaggare@skolverket.demo")
+    assert officer.locator("h1").inner_text() == "Mina uppgifter"
+    officer.goto("/organisations")
+    officer.click("text=Ekby kommun (demo)")
+    officer.click("section[aria-labelledby=engagements-heading] a >> nth=0")
+    assert "Skoldialogen" in officer.locator("h1").inner_text() or \
+        "Samverkan" in officer.locator("h1").inner_text()
+    assert officer.locator("html").get_attribute("lang") == "sv"
+    screenshot(officer, "sv-engagement")
+
