@@ -8,6 +8,7 @@ from app.common import fields
 from app.common.refs import Ref, Stamps, label_field, vocabulary_field
 from app.common.schemas import BaseSchema, OutputSchema
 from app.engagements.models import STATUSES
+from app.engagements.services import step_responsible
 from app.i18n import localized
 from app.organisations.models import COUNTRIES
 
@@ -94,7 +95,7 @@ class YearWheelStepOut(Stamps):
     month = fields.Integer(required=True)
     title = fields.Function(lambda s: s.title or localized(s.labels or {}), required=True)
     notes = fields.String(required=True)
-    responsible = fields.String(required=True)
+    responsible = fields.Function(step_responsible, required=True)
     done = fields.Boolean(required=True)
     done_on = fields.Date(allow_none=True, required=True)
 

@@ -58,17 +58,17 @@ def start_engagement(programme, organisation, *, period: str, starts_on: date,
         db.YearWheelStep(
             engagement=engagement, template_step=step, position=step.position,
             month=step.month, labels=dict(step.labels),
-            responsible=_first_label(step.responsible),
+            responsible="",  # until the office names someone: see step_responsible
         )
     return engagement
 
 
-def _first_label(labels: dict | None) -> str:
-    # The responsible party is stored as data in every language; the step keeps the English
-    # text as a default that the school office can overwrite with a person's name.
-    if not labels:
-        return ""
-    return labels.get("en") or next(iter(labels.values()), "")
+def step_responsible(step) -> str:
+    """Who is responsible: the person the office wrote in, else the programme's role in the
+    reader's language (the template keeps it in every language)."""
+    if step.responsible:
+        return step.responsible
+    return localized(step.template_step.responsible) if step.template_step else ""
 
 
 def latest_engagement(programme, organisation, *, before: date | None = None):

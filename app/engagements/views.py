@@ -44,6 +44,7 @@ def _render(engagement, status: int = 200, **forms):
         "engagements/detail.html", engagement=engagement, phases=phases,
         current_position=current, transitions=services.transitions(engagement),
         wheel=services.year_wheel(engagement), meetings=list(meetings),
+        step_responsible=services.step_responsible,
         commitments=list(commitments), statuses=STATUSES,
         meeting_statuses=MEETING_STATUSES, commitment_statuses=COMMITMENT_STATUSES,
         meeting_kinds=[(k.key, localized(k.labels)) for k in kinds],
