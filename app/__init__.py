@@ -37,6 +37,7 @@ def _build(config_override: dict | None) -> Flask:
     from app.db import DatabaseUrl, init_db, open_database
     from app.errors import register_error_handlers
     from app.i18n import init_i18n
+    from app.security import init_security_headers
     from app.web.formatting import init_formatting
 
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
@@ -57,6 +58,7 @@ def _build(config_override: dict | None) -> Flask:
     for blueprint in _web_blueprints():
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    init_security_headers(app)
     cli.register(app)
     return app
 
