@@ -119,12 +119,27 @@ def require_if_match(entity, *, required: bool = True) -> None:
             raise PreconditionRequired(
                 _("Send If-Match with the ETag you read, so no one's change is overwritten."))
         return
-    current = etag(entity)
+    version = _lock_and_read_version(entity)
+    current = f"{type(entity).__name__.lower()}-{entity.id}-v{version}"
     if request.if_match.star_tag or request.if_match.contains(current):
         return
     raise PreconditionFailed(
         _("Someone else changed this since you read it. Reload it and apply your change again."),
-        headers={"ETag": f'"{current}"'}, current_version=entity.version)
+        headers={"ETag": f'"{current}"'}, current_version=version)
+
+
+def _lock_and_read_version(entity) -> int:
+    """Take the record's write lock and read its committed version.
+
+    Without the lock, concurrent writers holding the same ETag would all pass the check and
+    all but one fail later at commit (a 409 that does not say which version is current). A
+    no-op UPDATE waits for any other writer of the row (PostgreSQL: the row lock; SQLite: Pony
+    opens the write transaction with BEGIN IMMEDIATE), so the version read next is the latest.
+    """
+    table = type(entity)._table_
+    params = {"entity_id": entity.id}
+    db.execute(f'UPDATE "{table}" SET "version" = "version" WHERE "id" = $entity_id', params)
+    return db.select(f'SELECT "version" FROM "{table}" WHERE "id" = $entity_id', params)[0]
 
 
 # --- pages ---------------------------------------------------------------------------------------
