@@ -123,6 +123,9 @@ ENTRIES = [
                                              officer=(OK, OK)),
           json=lambda ids: {"title": "Matrix theme"}),
     Entry("GET", "/api/v1/audit", ADMIN),
+    # An active account: the administrator is allowed, and then refused by the domain (409).
+    Entry("POST", "/api/v1/users/<id:user_id>/pseudonymize", ADMIN,
+          path=lambda ids: "/api/v1/users/1/pseudonymize"),
     Entry("GET", "/api/v1/audit/export", ADMIN),
     # --- organisations ----------------------------------------------------------------------
     Entry("GET", "/api/v1/organisations", LIST),

@@ -210,3 +210,30 @@ def export_audit(format="jsonl", since=None):  # noqa: A002 - the query paramete
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
 
+
+
+class PseudonymizedOut(OutputSchema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    pseudonymized_at = fields.UtcDateTime(required=True)
+    replaced = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                           metadata={"description": "Copies of the name replaced, by kind."})
+
+
+@blp.post("/users/<id:user_id>/pseudonymize")
+@blp.response(200, PseudonymizedOut)
+def pseudonymize_user(user_id):
+    """Replace a deactivated user's personal data by a pseudonym (administrators).
+
+    The audit log keeps its entries: they refer to the user by id. Refused with 409 while the
+    account is active or when it has already been done.
+    """
+    if not signed_in().is_admin():
+        raise Forbidden(_("Only administrators may pseudonymize accounts."),
+                        audit={"entity": "User", "entity_id": user_id})
+    from app.accounts.privacy import pseudonymize_user as pseudonymize
+
+    user = services.get_user(user_id)
+    replaced = pseudonymize(user)
+    return {"id": user.id, "name": user.name, "pseudonymized_at": user.pseudonymized_at,
+            "replaced": replaced}

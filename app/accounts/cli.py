@@ -128,6 +128,20 @@ def users_deactivate(email):
     click.echo(f"{email} can no longer sign in; their tokens are revoked.")
 
 
+@users.command("pseudonymize")
+@click.argument("email")
+@command_transaction
+def users_pseudonymize(email):
+    """Replace a deactivated user's name, e-mail and password by a pseudonym (the audit log
+    keeps its entries, which refer to the user by id)."""
+    from app.accounts.privacy import pseudonymize_user
+
+    user = _user(email)
+    replaced = pseudonymize_user(user)
+    copies = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in replaced.items())
+    click.echo(f"{email} is now {user.name} ({user.email}); name replaced in {copies}.")
+
+
 @tokens.command("issue")
 @click.argument("email")
 @click.argument("name")

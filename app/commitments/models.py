@@ -85,6 +85,8 @@ def define(db):
         """One entry of a commitment's append-only history."""
 
         _table_ = "commitment_event"
+        # Names are personal data: the audit log records them as changed, never by value.
+        _audit_redact_ = frozenset({"actor"})
         id = PrimaryKey(int, auto=True)
         commitment = Required(Commitment)
         occurred_at = Required(datetime)
@@ -101,6 +103,7 @@ def define(db):
 
     class FollowUp(Stamped, db.Entity):
         _table_ = "follow_up"
+        _audit_redact_ = frozenset({"author"})  # personal data (see app/accounts/privacy.py)
         id = PrimaryKey(int, auto=True)
         commitment = Required(Commitment)
         occurred_on = Required(date)

@@ -62,6 +62,7 @@ def define(db):
 
     class Participant(Stamped, db.Entity):
         _table_ = "participant"
+        _audit_redact_ = frozenset({"name", "email"})  # personal data
         id = PrimaryKey(int, auto=True)
         meeting = Required(Meeting)
         name = Required(str, 200)
