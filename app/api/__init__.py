@@ -75,6 +75,9 @@ def init_api(app: Flask) -> Api:
     for blueprint in _feature_blueprints():
         api.register_blueprint(blueprint)
     app.register_blueprint(docs)
+    from app.api.links import add_links
+
+    add_links({"paths": api.spec._paths})  # apispec keeps the operations it will serve here
 
     from app.accounts.auth import csrf
 
