@@ -196,6 +196,8 @@ class SyntheticLoad:
             yield owner
         self.writer.flush()
         bulk.reset_sequences(connection, self.engine, bulk.ORDER)
+        # The planner's statistics describe the empty tables until they are gathered again.
+        connection.cursor().execute("ANALYZE")
         self.counts = dict(self.writer.written)
 
     def new_id(self, table: str) -> int:
