@@ -8,10 +8,12 @@ the rest are attached to the app and run inside one ``db_session`` each.
 from __future__ import annotations
 
 import functools
+from datetime import date
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from pony.orm import db_session
 
 from app.accounts.audit import audit_context
@@ -207,6 +209,38 @@ def register(app: Flask) -> None:
 
         load_programmes(Path(current_app.config["SEED_DIR"]))
         click.echo(load_demo(Path(current_app.config["SEED_DIR"])).summary())
+
+    @seed.command("synthetic", help="Load a synthetic national-scale dataset (reproducible "
+                  "by seed); full size is 8,150 schools and 10 school years.")
+    @click.option("--schools", default=8150, show_default=True, type=click.IntRange(1, 20000))
+    @click.option("--years", default=10, show_default=True, type=click.IntRange(1, 20))
+    @click.option("--seed", "seed_value", default=1, show_default=True, type=int)
+    @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                  help="The date the data is built up to (default: today).")
+    @with_appcontext
+    @in_db_session
+    def seed_synthetic(schools: int, years: int, seed_value: int, today) -> None:
+        from app.seeding.files import SeedError
+        from app.seeding.programmes import load_programmes
+        from app.seeding.synthetic import Plan, SyntheticLoad
+
+        load_programmes(Path(current_app.config["SEED_DIR"]))
+        plan = Plan.make(schools, years, seed_value, today.date() if today else date.today())
+        load = SyntheticLoad(plan, current_app.extensions["nordialog.database_url"].engine)
+        try:
+            with click.progressbar(load.run(), length=len(plan.owners),
+                                   label="Owners and their schools") as owners:
+                for _owner in owners:
+                    pass
+        except SeedError as err:
+            raise click.ClickException(str(err)) from err
+        summary = (f"Synthetic dataset (seed {seed_value}, {schools} schools, {years} school "
+                   "years): ") + ", ".join(
+            f"{table}: {count}" for table, count in load.counts.items())
+        from app.accounts import audit
+
+        audit.record(current_app.extensions["nordialog.db"], "import", summary=summary)
+        click.echo(summary)
 
     app.cli.add_command(seed)
 

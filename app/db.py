@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from pony.orm import Database, commit, db_session, rollback
 from pony.orm.core import OptimisticCheckError, TransactionIntegrityError
 from werkzeug.local import LocalProxy
@@ -137,14 +137,25 @@ def get_db() -> Database:
 db: Database = LocalProxy(get_db)  # type: ignore[assignment]
 
 
+# --- concurrent writers (scale) ------------------------------------------------------------
+# A request that may write runs in one transaction from its first statement: on SQLite that is
+# BEGIN IMMEDIATE, so it takes the write lock before it reads (waiting up to the busy timeout
+# for another writer, process or thread) instead of reading in autocommit and failing with
+# "database is locked" when it upgrades; what it checked (If-Match, a status) still holds when
+# it writes. On PostgreSQL the reads and writes share one transaction. Reads stay lock-free.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_write_session = db_session(immediate=True)
+
+
 def init_db(app: Flask, database: Database, url: DatabaseUrl) -> None:
     app.extensions[EXTENSION_KEY] = database
     app.extensions["nordialog.database_url"] = url
 
     @app.before_request
     def open_unit_of_work():
-        db_session.__enter__()
-        g.db_session_open = True
+        session = _write_session if request.method in WRITE_METHODS else db_session
+        session.__enter__()
+        g.db_session_open = session
 
     @app.after_request
     def finish_unit_of_work(response):
@@ -171,8 +182,9 @@ def init_db(app: Flask, database: Database, url: DatabaseUrl) -> None:
 
     @app.teardown_request
     def close_unit_of_work(exc):
-        if g.pop("db_session_open", False):
+        session = g.pop("db_session_open", None)
+        if session is not None:
             if exc is None:
-                db_session.__exit__(None, None, None)
+                session.__exit__(None, None, None)
             else:
-                db_session.__exit__(type(exc), exc, exc.__traceback__)
+                session.__exit__(type(exc), exc, exc.__traceback__)

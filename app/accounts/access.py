@@ -198,11 +198,12 @@ def require(principal: Principal, capability: str, target):
 # principal's roles and agencies as parameters.
 
 # Reaches x through the organisation it belongs to (subtree roles) or the programme it is in
-# (agency roles).
-_ENGAGEMENT_CLAUSE = (
-    "(exists(r for r in db.RoleAssignment if r.user.id == user_id and r.role in {roles}"
-    " and x.{org}.path.startswith(r.scope_path)) or x.{programme}.run_by.id in {agencies})"
-)
+# (agency roles). The principal's scope paths are constants of the query, so the database
+# finds the organisations of a subtree through the path index, then their engagements and
+# records through theirs (an EXISTS over role assignments, correlated with every row, made
+# each list a scan of the whole table). A side the principal has no role on is left out.
+_SUBTREE_CLAUSE = "x.{org} in select(o for o in db.Organisation if {prefixes})"
+_PROGRAMME_CLAUSE = "x.{programme}.run_by.id in {agencies}"
 
 # Reaches organisation o: in a subtree role's subtree, the agency itself, or taking part (or
 # under an organisation taking part) in one of the agency's programmes.
@@ -236,9 +237,32 @@ class _Clauses:
         if self._everything(capability):
             return "True"
         prefix = "conf" if confidential else "read"
-        return _ENGAGEMENT_CLAUSE.format(org=org, programme=programme,
-                                         roles=f"{prefix}_roles",
-                                         agencies=f"{prefix}_agencies")
+        parts = []
+        paths = self.principal.subtree_paths(capability)
+        if paths:
+            names = []
+            for number, path in enumerate(sorted(set(paths))):
+                names.append(f"{prefix}_path{number}")
+                self.names[names[-1]] = path
+            prefixes = " or ".join(f"o.path.startswith({name})" for name in names)
+            parts.append(_SUBTREE_CLAUSE.format(org=org, prefixes=prefixes))
+        if self.principal.agency_ids(capability) != NOTHING:
+            parts.append(_PROGRAMME_CLAUSE.format(programme=programme,
+                                                  agencies=f"{prefix}_agencies"))
+        return "(" + " or ".join(parts) + ")" if parts else "x.id < 0"
+
+    def confidential_follows_reach(self) -> bool:
+        """Whoever reaches these records may also read the confidential ones among them
+        (school offices, school leaders, agencies): then no separate clause is needed."""
+        principal = self.principal
+        if self._everything("read_confidential"):
+            return True
+        if self._everything(self.capability):
+            return False
+        paths = set(principal.subtree_paths(self.capability))
+        agencies = set(principal.agency_ids(self.capability)) - set(NOTHING)
+        return (paths <= set(principal.subtree_paths("read_confidential"))
+                and agencies <= set(principal.agency_ids("read_confidential")))
 
     def organisation(self, confidential: bool = False) -> str:
         capability = "read_confidential" if confidential else self.capability
@@ -270,8 +294,11 @@ def visible_engagements(principal: Principal, capability: str = "read"):
 def _confidential_aware(entity, principal, capability, prefix: str, flag: str):
     clauses = _Clauses(principal, capability)
     org, programme = f"{prefix}engagement.organisation", f"{prefix}engagement.programme"
-    text = (f"lambda x: {clauses.engagement(org, programme)}"
-            f" and (not x.{flag} or {clauses.engagement(org, programme, confidential=True)})")
+    if clauses.confidential_follows_reach():
+        text = f"lambda x: {clauses.engagement(org, programme)}"
+    else:
+        text = (f"lambda x: {clauses.engagement(org, programme)}"
+                f" and (not x.{flag} or {clauses.engagement(org, programme, confidential=True)})")
     return clauses.apply(entity.select(), text)
 
 

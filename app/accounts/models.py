@@ -72,7 +72,8 @@ def define(db):
         token_hash = Required(str, 64, unique=True)
         prefix = Required(str, 16)
         expires_at = Optional(datetime)
-        last_used_at = Optional(datetime)
+        # Touched with a plain UPDATE by user_for_token, beside any loaded copy.
+        last_used_at = Optional(datetime, volatile=True)
         revoked_at = Optional(datetime)
         locals().update(stamp_columns())
 

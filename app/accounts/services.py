@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from pony.utils import datetime2timestamp
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import audit
@@ -217,5 +218,9 @@ def user_for_token(secret: str):
     if not token.user.active:
         return None
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        token.last_used_at = now
+        # Bookkeeping, not a change of the token: a plain UPDATE, so concurrent requests with
+        # one token (a client's parallel uploads) do not fail each other's optimistic check.
+        stamp = datetime2timestamp(now) if db.provider.dialect == "SQLite" else now
+        db.execute('UPDATE "api_token" SET "last_used_at" = $stamp WHERE "id" = $ident',
+                   {"stamp": stamp, "ident": token.id})
     return token.user

@@ -42,12 +42,17 @@ class TrackingOut(OutputSchema):
                               metadata={"type": "array", "items": {"type": "string"}})
 
 
+# One instance each, reused for every item of a list (a schema is costly to build).
+_REF = Ref()
+_TRACKING = TrackingOut()
+
+
 class CommitmentOut(Stamps):
     id = fields.Integer(required=True)
     engagement_id = fields.Function(lambda c: c.engagement.id, required=True)
     meeting_id = fields.Function(lambda c: c.meeting.id if c.meeting else None,
                                  allow_none=True, required=True)
-    organisation = fields.Function(lambda c: Ref().dump(c.engagement.organisation),
+    organisation = fields.Function(lambda c: _REF.dump(c.engagement.organisation),
                                    required=True, metadata={"type": "object"})
     title = fields.String(required=True)
     background = fields.String(required=True)
@@ -73,7 +78,7 @@ class CommitmentOut(Stamps):
     carried_over_from_id = fields.Function(
         lambda c: c.carried_over_from.id if c.carried_over_from else None, allow_none=True,
         required=True)
-    tracking = fields.Function(lambda c: TrackingOut().dump(_tracking(c)), required=True,
+    tracking = fields.Function(lambda c: _TRACKING.dump(_tracking(c)), required=True,
                                metadata={"type": "object", "description":
                                          "Overdue, due for follow-up, at risk: derived today."})
 

@@ -12,6 +12,8 @@ from app.meetings.models import ATTENDANCE, PARTICIPANT_ROLES
 from app.programmes.models import AGENDA_ITEM_KINDS, PARTIES
 from app.themes.services import theme_name
 
+_REF = Ref()  # reused for every item of a list (a schema is costly to build)
+
 
 class AgendaItemOut(Stamps):
     id = fields.Integer(required=True)
@@ -58,7 +60,7 @@ class AttachmentOut(OutputSchema):
 class MeetingOut(Stamps):
     id = fields.Integer(required=True)
     engagement_id = fields.Function(lambda m: m.engagement.id, required=True)
-    organisation = fields.Function(lambda m: Ref().dump(m.engagement.organisation),
+    organisation = fields.Function(lambda m: _REF.dump(m.engagement.organisation),
                                    required=True, metadata={"type": "object"})
     meeting_type = fields.Function(lambda m: m.meeting_type.key, required=True)
     meeting_type_name = fields.Function(lambda m: localized(m.meeting_type.labels),

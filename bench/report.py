@@ -1,0 +1,132 @@
+"""RESULTS.md: one section per engine, replaced by each run of that engine; the targets are
+checked in the text, so a missed one reads as missed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+API_P95_MS, PAGE_MS, FLOOR_RATIO, GROWTH, WRITES_PER_S, WORKER_MB = 100, 300, 2.0, 1.3, 300, 300
+
+HEADER = """# Benchmark results
+
+Written by `python bench/run.py --engine ENGINE --scale full` (see README, "Benchmarks"); each
+run replaces its engine's section. Times are the server's own (the app in process, no network)
+in milliseconds; medians and p95 over the stated number of runs. The floor is the same answer
+computed with hand-written SQL on the same database (plain DB-API connection, rows turned into
+the same JSON document); ratio = service p95 / floor p95. Writes and memory go through gunicorn
+on loopback.
+
+The machine has 2 CPU cores shared with 4 other sessions building and testing at the same time
+(load average 5-8 during these runs): absolute figures are pessimistic and noisy, ratios measured
+in the same run are the steadier reading.
+"""
+
+
+def mark(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def render(f: dict) -> str:
+    lines = [f"## {f['engine']}", ""]
+    dataset = f["dataset"]
+    lines += [f"- Date: {f['started']:%Y-%m-%d %H:%M} UTC",
+              f"- Machine: {f['machine']}",
+              f"- Engine: {f['engine']}; dataset {dataset.label}; {f['runs']} timed runs per path",
+              ]
+    for scale, seconds in f["builds"].items():
+        if seconds:
+            lines.append(f"- Built the {scale} dataset in {seconds:.0f} s (migrate + seed)")
+    lines.append("")
+    reads, small = f.get("reads"), f.get("reads_small")
+    if reads:
+        lines += read_table(reads, small)
+    if f.get("server"):
+        lines += server_part(f["server"])
+    if f.get("pages"):
+        lines += pages_part(f["pages"])
+    return "\n".join(lines) + "\n"
+
+
+def read_table(reads: dict, small: dict | None) -> list[str]:
+    by_name = {r.path.name: r for r in small["results"]} if small else {}
+    lines = [f"### Reads at {reads['dataset'].label}", "",
+             "| path | kind | median | p95 | target | SQL queries (per_page 50 / 10) "
+             "| floor p95 | service/floor | p95 at " + (small["dataset"].scale if small else "-")
+             + " | growth |",
+             "|---|---|---:|---:|---|---|---:|---:|---:|---:|"]
+    for result in reads["results"]:
+        path, timing = result.path, result.timing
+        limit = API_P95_MS if path.kind == "api" else PAGE_MS
+        queries = str(result.queries) + (f" / {result.queries_small}"
+                                         if result.queries_small is not None else "")
+        other = by_name.get(path.name)
+        if other:
+            queries += f" ({other.queries} at {small['dataset'].scale})"
+        floor = ratio = "-"
+        if result.floor:
+            floor = f"{result.floor.p95:.1f}"
+            value = timing.p95 / max(result.floor.p95, 0.01)
+            ratio = f"{value:.1f}x {mark(value <= FLOOR_RATIO)}"
+        growth, small_p95 = "-", "-"
+        if other:
+            small_p95 = f"{other.timing.p95:.1f}"
+            value = timing.p95 / max(other.timing.p95, 0.01)
+            growth = f"{value:.2f}x {mark(value <= GROWTH)}"
+        lines.append(f"| {path.name} | {path.kind} | {timing.median:.1f} | {timing.p95:.1f} | "
+                     f"{limit} ms {mark(timing.p95 <= limit)} | {queries} | {floor} | {ratio} "
+                     f"| {small_p95} | {growth} |")
+    lines.append("")
+    return lines
+
+
+def server_part(server: dict) -> list[str]:
+    lines = []
+    if server.get("writes"):
+        w = server["writes"]
+        ok = (w["per_second"] >= WRITES_PER_S and not server["locked"]
+              and set(w["statuses"]) <= {201})
+        lines += ["### Writes", "",
+                  f"- {w['per_second']:.0f} follow-ups/s ({WRITES_PER_S}/s target: "
+                  f"{mark(w['per_second'] >= WRITES_PER_S)}) with gunicorn {server['workers']} "
+                  f"workers ({server['worker_class']}) and {server['clients']} concurrent clients "
+                  f"for {w['seconds']:.0f} s",
+                  f"- Answers by status: {w['statuses']}; acknowledged {w['acknowledged']}, "
+                  f"present in the database afterwards {w['present']}",
+                  f"- 'database is locked' in the server log: {server['locked']}; tracebacks: "
+                  f"{server['tracebacks']} ({mark(ok or w['per_second'] < WRITES_PER_S)} "
+                  "for errors)", ""]
+    if server.get("memory"):
+        peak = max(m["peak_mb"] for m in server["memory"])
+        lines += ["### Worker memory", "",
+                  f"Peak resident memory of a gunicorn worker: {peak} MB "
+                  f"({WORKER_MB} MB target: {mark(peak < WORKER_MB)}); idle workers "
+                  f"{sorted(c for c, _p in server['memory_idle'].values())} MB.", "",
+                  "| who | request | status | answer | seconds | worker peak RSS after |",
+                  "|---|---|---|---:|---:|---:|"]
+        for m in server["memory"]:
+            lines.append(f"| {m['who']} | `{m['path']}` | {m['status']} | "
+                         f"{m['bytes'] / 1e6:.1f} MB | {m['seconds']:.2f} | {m['peak_mb']} MB |")
+        lines.append("")
+    return lines
+
+
+def pages_part(pages: list) -> list[str]:
+    lines = ["### Web pages on the demo data", "",
+             "| page | who | median | p95 | target |", "|---|---|---:|---:|---|"]
+    for name, who, timing in pages:
+        lines.append(f"| `{name}` | {who} | {timing.median:.1f} | {timing.p95:.1f} | "
+                     f"{PAGE_MS} ms median {mark(timing.median <= PAGE_MS)} |")
+    lines.append("")
+    return lines
+
+
+def write(engine: str, section: str) -> None:
+    text = RESULTS.read_text() if RESULTS.exists() else HEADER
+    pattern = re.compile(rf"^## {engine}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
