@@ -349,9 +349,21 @@ ENTRIES += [
       path=p("/public/minutes/{x}/1", x="published")),
 ]
 
-MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
-
-
 def upload() -> dict:
     """An empty CSV: allowed callers get 422 (nothing to import), refused ones their refusal."""
     return {"file": (io.BytesIO(b"id,title\r\n"), "empty.csv")}
+
+# --- notifications: the outbox, forgotten passwords -------------------------------------------
+ENTRIES += [
+    Entry("GET", "/api/v1/outbox", ADMIN),
+    w("GET", "/forgot-password", PUBLIC),
+    w("POST", "/forgot-password", PUBLIC,
+      json=lambda ids: {"email": f"{ids['role']}@example.test"}),
+    # An unknown token: the same "not valid" page for everyone, signed in or not.
+    w("GET", "/reset-password/<token>", {role: (404, 404) for role in ROLES},
+      path=lambda ids: "/reset-password/unknown-token"),
+    w("POST", "/reset-password/<token>", PUBLIC, path=lambda ids: "/reset-password/unknown",
+      json=lambda ids: {"password": "long enough password", "password_again": "x"}),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

@@ -42,12 +42,14 @@ def _feature_blueprints():
     from app.engagements import api as engagements
     from app.indicators import api as indicators
     from app.meetings import api as meetings
+    from app.notify import api as notify
     from app.organisations import api as organisations
     from app.programmes import api as programmes
     from app.work import api as work
 
     return [accounts.blp, work.blp, organisations.blp, programmes.blp, engagements.blp,
-            meetings.blp, commitments.blp, proposals.blp, indicators.blp]
+            meetings.blp, commitments.blp, proposals.blp, indicators.blp,
+            notify.blp]
 
 
 def init_api(app: Flask) -> Api:
