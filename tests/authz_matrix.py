@@ -367,3 +367,27 @@ ENTRIES += [
 ]
 
 MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+# --- calendar feeds and the profile page ----------------------------------------------------------
+ENTRIES += [
+    Entry("GET", "/api/v1/me/calendar-feeds", SELF),
+    Entry("POST", "/api/v1/me/calendar-feeds", SELF),
+    # Another person's feed id is not found (the side's token owner stands in for the feed).
+    Entry("DELETE", "/api/v1/me/calendar-feeds/<id:feed_id>",
+          {role: (404, 404) for role in ROLES} | {"anonymous": (401, 401)},
+          path=lambda ids: "/api/v1/me/calendar-feeds/999999"),
+    Entry("GET", "/api/v1/organisations/<id:organisation_id>/calendar.ics", READ,
+          path=p("/api/v1/organisations/{x}/calendar.ics", x="organisation")),
+    w("GET", "/organisations/<id:organisation_id>/calendar.ics", WEB_READ,
+      path=p("/organisations/{x}/calendar.ics", x="organisation")),
+    # The secret address is the key: an unknown one is not found, signed in or not.
+    w("GET", "/calendar/<token>.ics", {role: (404, 404) for role in ROLES},
+      path=lambda ids: "/calendar/ndcal_unknown.ics"),
+    w("GET", "/profile", WEB_SIGNED_IN),
+    w("POST", "/profile/calendar-feeds", WEB_SIGNED_IN),
+    w("POST", "/profile/calendar-feeds/<id:feed_id>/revoke",
+      {role: (404, 404) for role in ROLES} | {"anonymous": (SIGN_IN, SIGN_IN)},
+      path=lambda ids: "/profile/calendar-feeds/999999/revoke"),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

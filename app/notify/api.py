@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from flask import Response
 from pony.orm import desc
 
-from app.api.support import ApiBlueprint, PageQuery, page_of, signed_in
+from app.api.support import (
+    ApiBlueprint,
+    PageQuery,
+    current_user,
+    fetch,
+    idempotent,
+    page_of,
+    require_if_match,
+    signed_in,
+    with_etag,
+)
 from app.common import fields
-from app.common.refs import vocabulary_field
+from app.common.refs import Stamps, vocabulary_field
 from app.common.schemas import OutputSchema
 from app.db import db
-from app.errors import Forbidden
+from app.errors import Forbidden, NotFound
 from app.i18n import _
-from app.notify import outbox
+from app.notify import calendar, outbox
+from app.organisations.services import get_organisation
 
 blp = ApiBlueprint("Notifications", __name__, url_prefix="/api/v1",
                    description="The e-mail outbox and calendar feeds.")
@@ -61,3 +73,58 @@ def list_outbox(page=1, per_page=50, state=None):
                             {"page": page, "per_page": per_page})
     body["counts"] = outbox.counts()
     return body, headers
+
+
+# --- calendar feeds -------------------------------------------------------------------------
+
+class FeedOut(Stamps):
+    id = fields.Integer(required=True)
+    prefix = fields.String(required=True)
+    last_used_at = fields.UtcDateTime(allow_none=True, required=True)
+    revoked_at = fields.UtcDateTime(allow_none=True, required=True)
+
+
+class IssuedFeedOut(FeedOut):
+    url = fields.String(required=True, metadata={
+        "description": "The secret calendar address: shown this once, never again."})
+
+
+@blp.get("/me/calendar-feeds")
+@blp.response(200, FeedOut(many=True))
+def list_feeds():
+    """The caller's calendar addresses (their secrets are never shown again)."""
+    return sorted(current_user().calendar_feeds, key=lambda f: f.id)
+
+
+@blp.post("/me/calendar-feeds")
+@idempotent
+@blp.response(201, IssuedFeedOut)
+def create_feed():
+    """A new secret calendar address (RFC 5545) with what the caller may see."""
+    issued = calendar.issue_feed(current_user())
+    feed = issued.feed
+    feed.url = calendar.feed_url(issued.secret)  # for this answer only; never stored
+    return with_etag(feed, 201)
+
+
+@blp.delete("/me/calendar-feeds/<id:feed_id>")
+@blp.response(204)
+def revoke_feed(feed_id):
+    """Revoke a calendar address: it stops working at once."""
+    user = current_user()  # 401 before any lookup
+    feed = db.CalendarFeed.get(id=feed_id)
+    if feed is None or feed.user.id != user.id:
+        raise NotFound(_("Nothing was found at this address."))
+    require_if_match(feed)
+    calendar.revoke_feed(feed)
+
+
+@blp.get("/organisations/<id:organisation_id>/calendar.ics")
+@blp.doc(responses={"200": {"description": "The organisation's calendar (RFC 5545)",
+                            "content": {"text/calendar": {"schema": {"type": "string"}}}}})
+def organisation_feed(organisation_id):
+    """Meetings, due dates, follow-ups and year-wheel steps of an organisation and the units
+    under it, in its time zone."""
+    organisation = fetch(get_organisation, organisation_id)
+    body = calendar.organisation_calendar(signed_in(), organisation)
+    return Response(body, headers={"Content-Type": "text/calendar; charset=utf-8"})
