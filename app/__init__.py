@@ -63,6 +63,7 @@ def _build(config_override: dict | None) -> Flask:
 
 def _web_blueprints() -> list:
     from app import web
+    from app.checks import views as checks
     from app.commitments import views as commitments
     from app.engagements import views as engagements
     from app.meetings import views as meetings
@@ -72,7 +73,7 @@ def _web_blueprints() -> list:
     from app.public import views as public
 
     return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
-            commitments.bp, public.bp, notify.bp]
+            commitments.bp, public.bp, notify.bp, checks.bp]
 
 
 def _require_current_schema(url, migrations_dir: str) -> None:

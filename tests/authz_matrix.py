@@ -391,3 +391,13 @@ ENTRIES += [
 ]
 
 MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+# --- checks from the programme data ---------------------------------------------------------------
+ENTRIES += [
+    Entry("GET", "/api/v1/meetings/<id:meeting_id>/checks", READ,
+          path=p("/api/v1/meetings/{x}/checks", x="meeting")),
+    Entry("GET", "/api/v1/engagements/<id:engagement_id>/checks", READ,
+          path=p("/api/v1/engagements/{x}/checks", x="engagement")),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

@@ -37,6 +37,7 @@ class NordialogApi(Api):
 
 def _feature_blueprints():
     from app.accounts import api as accounts
+    from app.checks import api as checks
     from app.commitments import api as commitments
     from app.commitments import proposals_api as proposals
     from app.engagements import api as engagements
@@ -49,7 +50,7 @@ def _feature_blueprints():
 
     return [accounts.blp, work.blp, organisations.blp, programmes.blp, engagements.blp,
             meetings.blp, commitments.blp, proposals.blp, indicators.blp,
-            notify.blp]
+            notify.blp, checks.blp]
 
 
 def init_api(app: Flask) -> Api:
