@@ -71,9 +71,11 @@ def _web_blueprints() -> list:
     from app.organisations import views as organisations
     from app.programmes import views as programmes
     from app.public import views as public
+    from app.selection import views as selection
 
     return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
-            commitments.bp, public.bp, notify.bp, checks.bp]
+            commitments.bp, public.bp, notify.bp, checks.bp,
+            selection.bp]
 
 
 def _require_current_schema(url, migrations_dir: str) -> None:

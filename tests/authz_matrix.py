@@ -401,3 +401,28 @@ ENTRIES += [
 ]
 
 MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+# --- weak results over time -----------------------------------------------------------------------
+ENTRIES += [
+    Entry("GET", "/api/v1/weak-results", LIST,
+          path=lambda ids: "/api/v1/weak-results?programme=nope"),
+    # Closer follow-up: the school's office (manage on the school), not an agency.
+    Entry("POST", "/api/v1/organisations/<id:organisation_id>/closer-follow-up",
+          ORGANISATION_MANAGE,
+          path=p("/api/v1/organisations/{x}/closer-follow-up", x="organisation"),
+          json=lambda ids: {"programme": "nope", "commitments": [
+              {"title": "Matrix", "due_date": "2026-06-30"}]}),
+    # Selection: any signed-in person may ask; starting each owner is then decided per owner.
+    Entry("POST", "/api/v1/programmes/<id:programme_id>/selection", LIST,
+          path=p("/api/v1/programmes/{x}/selection", x="programme"),
+          json=lambda ids: {"organisation_ids": [2**31 - 1], "period": "2040/41",
+                            "starts_on": "2040-08-01"}),
+    w("GET", "/weak-results", WEB_SIGNED_IN),
+    w("POST", "/organisations/<id:organisation_id>/closer-follow-up",
+      web(ORGANISATION_MANAGE),
+      path=p("/organisations/{x}/closer-follow-up", x="organisation"),
+      json=lambda ids: {"programme": "nope", "title": "Matrix", "due_date": "2026-06-30"}),
+    w("POST", "/weak-results/selection", WEB_SIGNED_IN, json=lambda ids: {"programme": "nope"}),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

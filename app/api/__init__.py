@@ -46,11 +46,12 @@ def _feature_blueprints():
     from app.notify import api as notify
     from app.organisations import api as organisations
     from app.programmes import api as programmes
+    from app.selection import api as selection
     from app.work import api as work
 
     return [accounts.blp, work.blp, organisations.blp, programmes.blp, engagements.blp,
             meetings.blp, commitments.blp, proposals.blp, indicators.blp,
-            notify.blp, checks.blp]
+            notify.blp, checks.blp, selection.blp]
 
 
 def init_api(app: Flask) -> Api:
