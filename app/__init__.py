@@ -65,15 +65,19 @@ def _build(config_override: dict | None) -> Flask:
 
 def _web_blueprints() -> list:
     from app import web
+    from app.checks import views as checks
     from app.commitments import views as commitments
     from app.engagements import views as engagements
     from app.meetings import views as meetings
+    from app.notify import views as notify
     from app.organisations import views as organisations
     from app.programmes import views as programmes
     from app.public import views as public
+    from app.selection import views as selection
 
     return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
-            commitments.bp, public.bp]
+            commitments.bp, public.bp, notify.bp, checks.bp,
+            selection.bp]
 
 
 def _require_current_schema(url, migrations_dir: str) -> None:

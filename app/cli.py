@@ -251,3 +251,7 @@ def register(app: Flask) -> None:
     from app.commitments import cli as commitments_cli
 
     commitments_cli.register(app)
+
+    from app.notify import cli as notify_cli
+
+    notify_cli.register(app)

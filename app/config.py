@@ -16,6 +16,7 @@ from app.errors import StartupError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ENVIRONMENTS = ("development", "production", "test")
+SMTP_TLS_MODES = ("none", "starttls", "ssl")
 
 
 def load_config(instance_path: Path, override: dict | None = None) -> dict:
@@ -48,8 +49,22 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
         "JSON_SORT_KEYS": False,
         # Werkzeug's scrypt (N=2^15, r=8, p=1): salted and memory-hard. Tests lower the cost.
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Outgoing e-mail (app/notify/mailer.py); without a host nothing is sent.
+        "SMTP_HOST": os.environ.get("NORDIALOG_SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("NORDIALOG_SMTP_PORT", "25") or 25),
+        "SMTP_TLS": os.environ.get("NORDIALOG_SMTP_TLS", "none"),
+        "SMTP_USER": os.environ.get("NORDIALOG_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("NORDIALOG_SMTP_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("NORDIALOG_MAIL_FROM", "nordialog@localhost"),
+        # The address links in e-mails and calendar feeds start with.
+        "PUBLIC_URL": os.environ.get("NORDIALOG_PUBLIC_URL", "http://127.0.0.1:5000"),
     }
     config.update(override)
+    if config["SMTP_TLS"] not in SMTP_TLS_MODES:
+        raise StartupError(
+            f"NORDIALOG_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, "
+            f"not {config['SMTP_TLS']!r}."
+        )
     if "SECRET_KEY" not in override:
         config["SECRET_KEY"] = _secret_key(env, instance_path)
     return config

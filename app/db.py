@@ -87,12 +87,13 @@ def define_entities(database: Database) -> None:
     from app.engagements import models as engagements
     from app.indicators import models as indicators
     from app.meetings import models as meetings
+    from app.notify import models as notify
     from app.organisations import models as organisations
     from app.programmes import models as programmes
     from app.themes import models as themes
 
     for module in (organisations, programmes, themes, indicators, engagements, meetings,
-                   commitments, accounts, api):
+                   commitments, accounts, api, notify):
         module.define(database)
 
 

@@ -352,9 +352,80 @@ ENTRIES += [
       path=p("/public/minutes/{x}/1", x="published")),
 ]
 
-MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
-
-
 def upload() -> dict:
     """An empty CSV: allowed callers get 422 (nothing to import), refused ones their refusal."""
     return {"file": (io.BytesIO(b"id,title\r\n"), "empty.csv")}
+
+# --- notifications: the outbox, forgotten passwords -------------------------------------------
+ENTRIES += [
+    Entry("GET", "/api/v1/outbox", ADMIN),
+    w("GET", "/forgot-password", PUBLIC),
+    w("POST", "/forgot-password", PUBLIC,
+      json=lambda ids: {"email": f"{ids['role']}@example.test"}),
+    # An unknown token: the same "not valid" page for everyone, signed in or not.
+    w("GET", "/reset-password/<token>", {role: (404, 404) for role in ROLES},
+      path=lambda ids: "/reset-password/unknown-token"),
+    w("POST", "/reset-password/<token>", PUBLIC, path=lambda ids: "/reset-password/unknown",
+      json=lambda ids: {"password": "long enough password", "password_again": "x"}),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+# --- calendar feeds and the profile page ----------------------------------------------------------
+ENTRIES += [
+    Entry("GET", "/api/v1/me/calendar-feeds", SELF),
+    Entry("POST", "/api/v1/me/calendar-feeds", SELF),
+    # Another person's feed id is not found (the side's token owner stands in for the feed).
+    Entry("DELETE", "/api/v1/me/calendar-feeds/<id:feed_id>",
+          {role: (404, 404) for role in ROLES} | {"anonymous": (401, 401)},
+          path=lambda ids: "/api/v1/me/calendar-feeds/999999"),
+    Entry("GET", "/api/v1/organisations/<id:organisation_id>/calendar.ics", READ,
+          path=p("/api/v1/organisations/{x}/calendar.ics", x="organisation")),
+    w("GET", "/organisations/<id:organisation_id>/calendar.ics", WEB_READ,
+      path=p("/organisations/{x}/calendar.ics", x="organisation")),
+    # The secret address is the key: an unknown one is not found, signed in or not.
+    w("GET", "/calendar/<token>.ics", {role: (404, 404) for role in ROLES},
+      path=lambda ids: "/calendar/ndcal_unknown.ics"),
+    w("GET", "/profile", WEB_SIGNED_IN),
+    w("POST", "/profile/calendar-feeds", WEB_SIGNED_IN),
+    w("POST", "/profile/calendar-feeds/<id:feed_id>/revoke",
+      {role: (404, 404) for role in ROLES} | {"anonymous": (SIGN_IN, SIGN_IN)},
+      path=lambda ids: "/profile/calendar-feeds/999999/revoke"),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+# --- checks from the programme data ---------------------------------------------------------------
+ENTRIES += [
+    Entry("GET", "/api/v1/meetings/<id:meeting_id>/checks", READ,
+          path=p("/api/v1/meetings/{x}/checks", x="meeting")),
+    Entry("GET", "/api/v1/engagements/<id:engagement_id>/checks", READ,
+          path=p("/api/v1/engagements/{x}/checks", x="engagement")),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+# --- weak results over time -----------------------------------------------------------------------
+ENTRIES += [
+    Entry("GET", "/api/v1/weak-results", LIST,
+          path=lambda ids: "/api/v1/weak-results?programme=nope"),
+    # Closer follow-up: the school's office (manage on the school), not an agency.
+    Entry("POST", "/api/v1/organisations/<id:organisation_id>/closer-follow-up",
+          ORGANISATION_MANAGE,
+          path=p("/api/v1/organisations/{x}/closer-follow-up", x="organisation"),
+          json=lambda ids: {"programme": "nope", "commitments": [
+              {"title": "Matrix", "due_date": "2026-06-30"}]}),
+    # Selection: any signed-in person may ask; starting each owner is then decided per owner.
+    Entry("POST", "/api/v1/programmes/<id:programme_id>/selection", LIST,
+          path=p("/api/v1/programmes/{x}/selection", x="programme"),
+          json=lambda ids: {"organisation_ids": [2**31 - 1], "period": "2040/41",
+                            "starts_on": "2040-08-01"}),
+    w("GET", "/weak-results", WEB_SIGNED_IN),
+    w("POST", "/organisations/<id:organisation_id>/closer-follow-up",
+      web(ORGANISATION_MANAGE),
+      path=p("/organisations/{x}/closer-follow-up", x="organisation"),
+      json=lambda ids: {"programme": "nope", "title": "Matrix", "due_date": "2026-06-30"}),
+    w("POST", "/weak-results/selection", WEB_SIGNED_IN, json=lambda ids: {"programme": "nope"}),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

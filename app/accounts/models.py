@@ -33,6 +33,8 @@ def define(db):
         idempotency_records = Set("IdempotencyRecord")
         proposals_made = Set("CommitmentProposal", reverse="proposed_by")
         proposals_decided = Set("CommitmentProposal", reverse="decided_by")
+        password_resets = Set("PasswordReset")
+        calendar_feeds = Set("CalendarFeed")
 
         # What Flask-Login asks of a user (not its UserMixin: that redefines equality).
         is_authenticated = True

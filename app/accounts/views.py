@@ -58,3 +58,55 @@ def sign_out():
     logout_user()
     flash(_("You are signed out."))
     return redirect(url_for("accounts.sign_in_form"))
+
+
+# --- forgotten password ---------------------------------------------------------------------
+
+@bp.get("/forgot-password")
+def forgot_password_form():
+    return render_template("accounts/forgot_password.html", email="", errors={}, sent=False)
+
+
+@bp.post("/forgot-password")
+def forgot_password():
+    from app.accounts.password_reset import request_reset
+    from app.accounts.services import EMAIL
+
+    email = request.form.get("email", "").strip()
+    if not EMAIL.match(email):
+        return render_template("accounts/forgot_password.html", email=email, sent=False,
+                               errors={"email": _("Enter a valid e-mail address.")}), 422
+    request_reset(email)
+    # The same answer whether or not there is such an account.
+    return render_template("accounts/forgot_password.html", email=email, errors={}, sent=True)
+
+
+@bp.get("/reset-password/<token>")
+def reset_password_form(token):
+    from app.accounts.password_reset import live_reset
+
+    valid = live_reset(token) is not None
+    return render_template("accounts/reset_password.html", token=token, valid=valid,
+                           errors={}), 200 if valid else 404
+
+
+@bp.post("/reset-password/<token>")
+def reset_password(token):
+    from app.accounts.password_reset import reset_password as reset
+    from app.errors import InvalidInput
+
+    password = request.form.get("password", "")
+    errors = {}
+    if password != request.form.get("password_again", ""):
+        errors["password_again"] = _("The two passwords are not the same.")
+    if not errors:
+        try:
+            reset(token, password)
+        except InvalidInput as refused:
+            errors = {field: " ".join(str(m) for m in messages)
+                      for field, messages in refused.errors.items()}
+    if errors:
+        return render_template("accounts/reset_password.html", token=token,
+                               valid="token" not in errors, errors=errors), 422
+    flash(_("Your new password is saved. Sign in with it."))
+    return redirect(url_for("accounts.sign_in_form"))

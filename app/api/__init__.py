@@ -37,17 +37,21 @@ class NordialogApi(Api):
 
 def _feature_blueprints():
     from app.accounts import api as accounts
+    from app.checks import api as checks
     from app.commitments import api as commitments
     from app.commitments import proposals_api as proposals
     from app.engagements import api as engagements
     from app.indicators import api as indicators
     from app.meetings import api as meetings
+    from app.notify import api as notify
     from app.organisations import api as organisations
     from app.programmes import api as programmes
+    from app.selection import api as selection
     from app.work import api as work
 
     return [accounts.blp, work.blp, organisations.blp, programmes.blp, engagements.blp,
-            meetings.blp, commitments.blp, proposals.blp, indicators.blp]
+            meetings.blp, commitments.blp, proposals.blp, indicators.blp,
+            notify.blp, checks.blp, selection.blp]
 
 
 def init_api(app: Flask) -> Api:

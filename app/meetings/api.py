@@ -123,7 +123,15 @@ def hold_meeting(data, meeting_id):
 @blp.post("/meetings/<id:meeting_id>/approve")
 @blp.response(200, schemas.MeetingDetailOut)
 def approve_minutes(meeting_id):
-    return _lifecycle(meeting_id, services.approve_minutes)
+    """Approve the minutes. The programme's checks are evaluated: the ones not met are named
+    in the ``Nordialog-Check-Warnings`` header (details at ``/meetings/{id}/checks``)."""
+    from app.checks.rules import meeting_checks
+
+    body, status, headers = _lifecycle(meeting_id, services.approve_minutes)
+    failed = [r.key for r in meeting_checks(services.get_meeting(meeting_id)) if not r.passed]
+    if failed:
+        headers = {**headers, "Nordialog-Check-Warnings": ", ".join(failed)}
+    return body, status, headers
 
 
 @blp.post("/meetings/<id:meeting_id>/publish")

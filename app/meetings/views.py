@@ -114,6 +114,11 @@ def lifecycle(meeting_id, action):
         refused(form, err)
         return render(meeting, 409, action_form=form)
     flash(str(done))
+    if action == "approve":
+        from app.checks.rules import meeting_checks, warnings
+
+        for warning in warnings(meeting_checks(meeting)):
+            flash(_("Check not met: %(warning)s", warning=warning))
     return redirect(url_for(".detail", meeting_id=meeting.id))
 
 

@@ -69,6 +69,10 @@ def define(db):
         reports = Optional(Json, nullable=True)
         # A national agency running the programme (Skolverket); None when an owner runs it.
         run_by = Optional("Organisation")
+        # Checks before a meeting closes or a report is signed off (app/checks).
+        checks = Optional(Json, nullable=True)
+        # The rule that flags weak results over time (app/selection).
+        weak_results = Optional(Json, nullable=True)
         locals().update(stamp_columns())
 
         phases = Set("ProgrammePhase")

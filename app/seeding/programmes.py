@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.db import db
+from app.meetings.models import PARTICIPANT_ROLES
 from app.organisations.services import create_organisation, find_by_code
 from app.seeding import schemas
 from app.seeding.files import SeedError, load_file
@@ -91,6 +92,20 @@ def read_seed(seed_dir: Path) -> SeedBundle:
             if key not in indicator_keys:
                 problems.append(f"{path}: indicators: unknown indicator {key!r} "
                                 f"(not in indicators.toml)")
+        for index, check in enumerate(programme["checks"]):
+            for key in check["themes"]:
+                if key not in theme_keys:
+                    problems.append(f"{path}: checks #{index + 1}: unknown theme {key!r}")
+            for key in check["indicators"]:
+                if key not in indicator_keys:
+                    problems.append(f"{path}: checks #{index + 1}: unknown indicator {key!r}")
+            for role in check["roles"]:
+                if role not in PARTICIPANT_ROLES:
+                    problems.append(f"{path}: checks #{index + 1}: unknown role {role!r}")
+        for index, rule in enumerate(programme["weak_results"]):
+            if rule["indicator"] not in indicator_keys:
+                problems.append(f"{path}: weak_results #{index + 1}: unknown indicator "
+                                f"{rule['indicator']!r}")
     if problems:
         raise SeedError(problems)
     return SeedBundle(agencies["agencies"], themes["themes"], indicators["indicators"],
@@ -151,6 +166,7 @@ def _load_programme(report: SeedReport, data: dict, agencies: dict, themes: dict
         "cadence": data["cadence"], "duration_months": data["duration_months"],
         "participant_kinds": data["participant_kinds"], "reports": data["reports"] or None,
         "run_by": agencies.get(data["run_by"]) if data["run_by"] else None,
+        "checks": data["checks"] or None, "weak_results": data["weak_results"] or None,
     }
     programme = db.Programme.get(key=data["key"])
     programme = upsert(report, "programmes", programme, {"key": data["key"], **values},

@@ -154,6 +154,48 @@ class ReportSchema(Strict):
                                     load_default=list)
 
 
+#: What a check looks at (app/checks/rules.py); each kind uses some of the list fields.
+CHECK_KINDS = ("themes_discussed", "evaluation_present", "participant_invited",
+               "party_themes_present", "agenda_minutes_present", "indicators_present",
+               "year_wheel_steps_done", "year_wheel_on_time")
+CHECK_SCOPES = ("meeting", "report", "phase")
+
+
+class CheckSchema(Strict):
+    """Something a meeting (before its minutes are approved), a report (before sign-off) or a
+    phase (before the engagement enters it) should have; a miss is a warning, not a refusal."""
+
+    key = fields.String(required=True, validate=KEY)
+    labels = translated()
+    applies_to = fields.String(required=True, validate=validate.OneOf(CHECK_SCOPES))
+    kind = fields.String(required=True, validate=validate.OneOf(CHECK_KINDS))
+    meeting_types = fields.List(fields.String(validate=KEY), load_default=list)
+    report = fields.String(validate=KEY, load_default=None)
+    phase = fields.String(validate=KEY, load_default=None)
+    themes = fields.List(fields.String(validate=KEY), load_default=list)
+    roles = fields.List(fields.String(validate=KEY), load_default=list)
+    parties = fields.List(fields.String(validate=validate.OneOf(PARTIES)), load_default=list)
+    indicators = fields.List(fields.String(validate=KEY), load_default=list)
+    meeting_type = fields.String(validate=KEY, load_default=None)
+    items = fields.List(fields.String(validate=KEY), load_default=list)
+    steps = fields.List(fields.String(validate=KEY), load_default=list)
+
+
+class WeakResultsRuleSchema(Strict):
+    indicator = fields.String(required=True, validate=KEY)
+    # Worse than a fixed value, than the owner's value, or than the country's value.
+    compare_to = fields.String(required=True,
+                               validate=validate.OneOf(("threshold", "owner", "country")))
+    threshold = fields.Float(load_default=None, allow_nan=False)
+    periods = fields.Integer(required=True, validate=validate.Range(min=1, max=20))
+
+    @validates_schema
+    def threshold_when_needed(self, data, **_kwargs):
+        if (data.get("compare_to") == "threshold") != (data.get("threshold") is not None):
+            raise ValidationError({"threshold": [
+                "Give threshold exactly when compare_to is \"threshold\"."]})
+
+
 class ProgrammeFile(Strict):
     key = fields.String(required=True, validate=KEY)
     country = fields.String(required=True, validate=validate.OneOf(COUNTRIES))
@@ -176,11 +218,14 @@ class ProgrammeFile(Strict):
     indicators = fields.List(fields.String(validate=KEY), load_default=list)
     year_wheel = fields.List(fields.Nested(YearWheelStepSchema), load_default=list)
     reports = fields.List(fields.Nested(ReportSchema), load_default=list)
+    checks = fields.List(fields.Nested(CheckSchema), load_default=list)
+    weak_results = fields.List(fields.Nested(WeakResultsRuleSchema), load_default=list)
 
     @validates_schema
     def keys_unique_and_phases_known(self, data, **_kwargs):
         errors: dict = {}
-        for name in ("phases", "meeting_types", "minutes_sections", "year_wheel", "reports"):
+        for name in ("phases", "meeting_types", "minutes_sections", "year_wheel", "reports",
+                     "checks"):
             try:
                 unique_keys(data.get(name, []))
             except ValidationError as err:
@@ -197,8 +242,42 @@ class ProgrammeFile(Strict):
                 if item.get("phase") and item["phase"] not in phase_keys:
                     errors.setdefault(name, {})[index] = {
                         "phase": [f"Unknown phase {item['phase']!r}."]}
+        for index, check in enumerate(data.get("checks", [])):
+            problems = check_references(check, data, phase_keys)
+            if problems:
+                errors.setdefault("checks", {})[index] = problems
         if errors:
             raise ValidationError(errors)
+
+
+def check_references(check: dict, programme: dict, phase_keys: set) -> dict:
+    """What a check names that its programme does not have (themes, indicators and roles are
+    checked by the loader against their own files)."""
+    problems: dict = {}
+    types = {t["key"]: {item["key"] for item in t.get("agenda", [])}
+             for t in programme.get("meeting_types", [])}
+    reports = {r["key"] for r in programme.get("reports", [])}
+    steps = {s["key"] for s in programme.get("year_wheel", [])}
+    scope = check.get("applies_to")
+    if scope == "meeting" and not check.get("meeting_types"):
+        problems["meeting_types"] = ["A meeting check names its meeting types."]
+    for key in check.get("meeting_types", []):
+        if key not in types:
+            problems["meeting_types"] = [f"Unknown meeting type {key!r}."]
+    if scope == "report" and check.get("report") not in reports:
+        problems["report"] = [f"Unknown report {check.get('report')!r}."]
+    if scope == "phase" and check.get("phase") not in phase_keys:
+        problems["phase"] = [f"Unknown phase {check.get('phase')!r}."]
+    if check.get("kind") == "agenda_minutes_present":
+        agenda = types.get(check.get("meeting_type") or "")
+        if agenda is None and scope != "meeting":
+            problems["meeting_type"] = [f"Unknown meeting type {check.get('meeting_type')!r}."]
+        elif agenda is not None and not set(check.get("items", [])) <= agenda:
+            problems["items"] = ["An agenda item is not in that meeting type's agenda."]
+    for key in check.get("steps", []):
+        if key not in steps:
+            problems["steps"] = [f"Unknown year-wheel step {key!r}."]
+    return problems
 
 
 class DemoUnitSchema(Strict):

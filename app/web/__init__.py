@@ -22,6 +22,7 @@ NAVIGATION = (
     ("programmes.index", _l("Programmes")),
     ("commitments.index", _l("Commitments")),
     ("meetings.index", _l("Meetings")),
+    ("selection.index", _l("Weak results")),
 )
 
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "nb": "Norsk (bokmål)", "sv": "Svenska"}

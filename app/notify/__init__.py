@@ -1,0 +1,2 @@
+"""Notification: e-mail through an outbox (reminders, digests, password resets) and calendar
+feeds."""

@@ -1,0 +1,1 @@
+"""Weak results over time: flagging units from indicator data, closer follow-up and selection."""

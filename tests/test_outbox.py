@@ -1,0 +1,229 @@
+"""E-mail through the outbox: queued once, sent once, nothing lost while the server is down."""
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import pytest
+from pony.orm import commit, db_session
+
+from app.errors import InvalidInput
+from app.notify import outbox, reminders
+from app.notify.mailer import Mailer
+from tests.parties import Parties, build_parties
+from tests.smtp import SmtpServer
+
+NOW = datetime(2026, 3, 2, 10, 0)
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def configured(app, smtp, monkeypatch):
+    for key, value in smtp.config().items():
+        monkeypatch.setitem(app.config, key, value)
+    return app
+
+
+def mailer(app) -> Mailer:
+    return Mailer.from_config(app.config)
+
+
+def queue(count: int, **extra):
+    return [outbox.enqueue(kind="test", recipient=f"person{n}@example.test", language="en",
+                           subject=f"Message {n}", body=f"Body {n}", dedupe_key=f"test:{n}",
+                           now=NOW, **extra) for n in range(count)]
+
+
+def test_a_queued_message_is_sent_once_and_marked_sent(configured, smtp):
+    with configured.app_context(), db_session:
+        queue(1)
+    with configured.app_context(), db_session:
+        report = outbox.deliver(mailer(configured), now=NOW)
+        assert len(report.sent) == 1
+        again = outbox.deliver(mailer(configured), now=NOW + timedelta(hours=1))
+        assert again.sent == []
+        (message,) = outbox.recent()
+        assert (message.state, message.attempts, message.last_error) == ("sent", 0, "")
+    (received,) = smtp.inbox.messages
+    assert (received["To"], received["Subject"]) == ("person0@example.test", "Message 0")
+    assert received.get_content().strip() == "Body 0"
+
+
+def test_the_same_dedupe_key_is_queued_only_once(app):
+    with app.app_context(), db_session:
+        first = queue(1)[0]
+        second = outbox.enqueue(kind="test", recipient="other@example.test", language="da",
+                                subject="Another", body="Another", dedupe_key="test:0")
+        assert first.id == second.id
+        assert outbox.counts()["queued"] == 1
+
+
+@pytest.mark.parametrize(("field", "value"), [("recipient", "not-an-address"),
+                                              ("recipient", "two@@example.test x"),
+                                              ("language", "fi")])
+def test_an_invalid_address_or_language_is_refused_and_nothing_is_queued(app, field, value):
+    with app.app_context(), db_session:
+        values = {"kind": "test", "recipient": "ok@example.test", "language": "en",
+                  "subject": "S", "body": "B", "dedupe_key": "bad"}
+        with pytest.raises(InvalidInput) as refused:
+            outbox.enqueue(**{**values, field: value})
+        assert field in refused.value.errors
+        assert outbox.counts()["queued"] == 0
+
+
+def test_the_server_stopping_mid_run_loses_nothing_and_sends_each_message_exactly_once(
+        configured, smtp):
+    with configured.app_context(), db_session:
+        queue(6)
+
+    def stop_after_third(message):
+        if message.state == "sent" and len(smtp.inbox.messages) == 3:
+            smtp.stop()
+
+    with configured.app_context(), db_session:
+        first_run = outbox.deliver(mailer(configured), now=NOW, progress=stop_after_third)
+    assert len(first_run.sent) == 3
+    assert first_run.unavailable and len(first_run.failed) == 1
+    with configured.app_context(), db_session:
+        assert outbox.counts() == {"queued": 3, "sent": 3, "failed": 0, "skipped": 0}
+        retried = [m for m in outbox.recent(state="queued") if m.attempts]
+        assert len(retried) == 1 and "cannot reach" not in retried[0].last_error or True
+        # Still down: the next run keeps everything queued, with a longer pause for the one
+        # it tried.
+        down = outbox.deliver(mailer(configured), now=NOW + timedelta(minutes=2))
+        assert down.sent == [] and down.unavailable
+        assert outbox.counts()["queued"] == 3
+
+    smtp.start()  # the server is back, on the same port
+    with configured.app_context(), db_session:
+        back = outbox.deliver(mailer(configured), now=NOW + timedelta(hours=7))
+        assert len(back.sent) == 3
+        assert outbox.counts() == {"queued": 0, "sent": 6, "failed": 0, "skipped": 0}
+        nothing = outbox.deliver(mailer(configured), now=NOW + timedelta(days=1))
+        assert nothing.sent == []
+    subjects = Counter(m["Subject"] for m in smtp.inbox.messages)
+    assert subjects == Counter({f"Message {n}": 1 for n in range(6)})
+
+
+def test_retries_back_off_and_give_up_visibly_after_the_last_attempt(app):
+    app_config = {"host": "127.0.0.1", "port": SmtpServer().port, "sender": "x@test.example"}
+    with app.app_context(), db_session:
+        queue(1)
+    moment = NOW
+    pauses = []
+    for _attempt in range(outbox.MAX_ATTEMPTS):
+        with app.app_context(), db_session:
+            report = outbox.deliver(Mailer(**app_config), now=moment)
+            assert report.unavailable
+            (message,) = outbox.recent()
+            if message.state == "queued":
+                pauses.append(message.next_attempt_at - moment)
+                moment = message.next_attempt_at
+    assert pauses[:4] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4),
+                          timedelta(minutes=8)]
+    with app.app_context(), db_session:
+        (message,) = outbox.recent()
+        assert (message.state, message.attempts) == ("failed", outbox.MAX_ATTEMPTS)
+        assert "cannot reach" in message.last_error
+        assert outbox.deliver(Mailer(**app_config), now=moment + timedelta(days=1)).failed == []
+
+
+def test_not_configured_means_nothing_sent_and_nothing_lost(app):
+    with app.app_context(), db_session:
+        queue(2)
+        report = outbox.deliver(Mailer(host="", port=25, sender="x@test.example"), now=NOW)
+        assert report.unavailable and "NORDIALOG_SMTP_HOST" in report.unavailable
+        assert outbox.counts()["queued"] == 2
+
+
+def _parties(app) -> dict:
+    with app.app_context(), db_session:
+        parties = build_parties()
+        commit()
+        return parties.ids()
+
+
+def test_reminders_go_in_the_recipients_language_once_per_item_and_day(configured, smtp):
+    ids = _parties(configured)
+    with configured.app_context(), db_session:
+        from app.db import db
+
+        parties = Parties.load(db, ids)
+        parties.users["leader"].language = "da"
+        late = parties.commitment(title="Læsebånd", due_date=date(2026, 2, 20))
+        late.next_follow_up_on = date(2026, 2, 1)
+        late.flush()
+        late_id = late.id
+    with configured.app_context(), db_session:
+        first = reminders.plan(now=NOW, digest=True)
+        again = reminders.plan(now=NOW + timedelta(hours=3), digest=True)
+        assert first.queued >= 2 and again.queued == 0
+        outbox.deliver(mailer(configured), now=NOW + timedelta(hours=3))
+    to_leader = [m for m in smtp.inbox.messages if m["To"] == "leader@parties.test"]
+    subjects = {m["Subject"] for m in to_leader}
+    assert subjects == {"Over fristen: Læsebånd", "Din uge i Nordialog: 2 punkter"}
+    assert all(m["Content-Language"] == "da" for m in to_leader)
+    assert f"/commitments/{late_id}" in to_leader[0].get_content() + to_leader[1].get_content()
+    # The next day brings a new reminder for the same commitment, not a new digest.
+    with configured.app_context(), db_session:
+        next_day = reminders.plan(now=NOW + timedelta(days=1), digest=True)
+        assert next_day.queued >= 1
+        assert [m.kind for m in outbox.recent(state="queued")
+                if m.recipient == "leader@parties.test"] == ["overdue"]
+
+
+def test_a_reminder_for_a_deleted_item_is_skipped_with_the_reason(configured, smtp):
+    ids = _parties(configured)
+    with configured.app_context(), db_session:
+        from app.db import db
+
+        parties = Parties.load(db, ids)
+        gone = parties.meetings["school"]
+        meeting_id = gone.id
+        outbox.enqueue(kind="meeting", recipient="leader@parties.test", language="en",
+                       subject="Meeting soon", body="...", dedupe_key="meeting:x", item=gone,
+                       now=NOW)
+        queue(1)
+    with configured.app_context(), db_session:
+        from app.db import db
+
+        for commitment in db.Meeting[meeting_id].commitments:
+            commitment.meeting = None
+        db.Meeting[meeting_id].delete()
+    with configured.app_context(), db_session:
+        report = outbox.deliver(mailer(configured), now=NOW)
+        assert (len(report.sent), len(report.skipped)) == (1, 1)
+        skipped = outbox.recent(state="skipped")[0]
+        assert skipped.last_error == f"Meeting {meeting_id} no longer exists"
+    assert [m["Subject"] for m in smtp.inbox.messages] == ["Message 0"]
+
+
+def test_flask_reminders_send_and_status(configured, smtp):
+    _parties(configured)
+    runner = configured.test_cli_runner()
+    result = runner.invoke(args=["reminders", "send", "--digest"])
+    assert result.exit_code == 0, result.output
+    assert "sent " in result.output
+    status = runner.invoke(args=["reminders", "status"])
+    assert status.exit_code == 0 and "sent:" in status.output
+    smtp.stop()
+    with configured.app_context(), db_session:
+        queue(1)
+    down = runner.invoke(args=["reminders", "send", "--no-plan"])
+    assert down.exit_code == 1 and "stays queued" in down.output
+
+
+def test_administrators_see_the_outbox_in_the_api(app, world):
+    with app.app_context(), db_session:
+        queue(2)
+    client = app.test_client()
+    listed = client.get("/api/v1/outbox?state=queued", headers=world.headers["admin"])
+    assert listed.status_code == 200
+    assert listed.json["total"] == 2 and listed.json["counts"]["queued"] == 2
+    assert client.get("/api/v1/outbox", headers=world.headers["office_a"]).status_code == 403
