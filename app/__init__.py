@@ -65,13 +65,14 @@ def _web_blueprints() -> list:
     from app import web
     from app.commitments import views as commitments
     from app.engagements import views as engagements
+    from app.indicators import views as indicators
     from app.meetings import views as meetings
     from app.organisations import views as organisations
     from app.programmes import views as programmes
     from app.public import views as public
 
     return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
-            commitments.bp, public.bp]
+            commitments.bp, indicators.bp, public.bp]
 
 
 def _require_current_schema(url, migrations_dir: str) -> None:

@@ -178,3 +178,7 @@ def register(app: Flask) -> None:
     from app.commitments import cli as commitments_cli
 
     commitments_cli.register(app)
+
+    from app.indicators import cli as indicators_cli
+
+    indicators_cli.register(app)

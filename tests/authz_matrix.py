@@ -349,6 +349,18 @@ ENTRIES += [
       path=p("/public/minutes/{x}/1", x="published")),
 ]
 
+# --- indicator import (API and page) -------------------------------------------------------------
+# Whoever may manage indicators somewhere may import; rows beyond their reach are row errors,
+# so the same answer on both sides. An empty upload (or none, on the page) is a 422: allowed.
+IMPORTERS = {role: (403, 403) for role in ROLES} | {"anonymous": (401, 401), "admin": (OK, OK),
+                                                   "office_a": (OK, OK)}
+ENTRIES += [
+    Entry("GET", "/api/v1/observations/import/presets", PUBLIC),
+    Entry("POST", "/api/v1/observations/import", IMPORTERS, files=True),
+    w("GET", "/indicators/import", web(IMPORTERS)),
+    w("POST", "/indicators/import", web(IMPORTERS), json=lambda ids: {"preset": "long"}),
+]
+
 MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.accounts.access import require, visible_observations
+from app.accounts.access import AccessRefused, require, visible_observations
 from app.api.support import (
     ApiBlueprint,
     PageQuery,
@@ -16,12 +16,15 @@ from app.api.support import (
 )
 from app.common import fields
 from app.common.refs import Labels, Ref, Stamps, label_field, page_schema
-from app.common.schemas import BaseSchema
+from app.common.schemas import BaseSchema, OutputSchema
 from app.db import db
 from app.errors import InvalidInput
 from app.i18n import _
-from app.indicators import services
+from app.indicators import importing, services
+from app.indicators.importing import ImportRefused, ImportReport
 from app.indicators.models import DIRECTIONS, UNITS
+from app.indicators.presets import get_preset, presets
+from app.indicators.reading import Unreadable, uploaded_table
 from app.organisations.models import COUNTRIES
 from app.organisations.services import get_organisation
 
@@ -136,3 +139,68 @@ def record_observation(data):
     observation = services.record_observation(organisation, indicator, **data)
     return with_etag(observation, 201)
 
+
+
+# --- import --------------------------------------------------------------------------------
+
+class ObservationFile(BaseSchema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ObservationImportOptions(BaseSchema):
+    preset = fields.String(load_default=None, validate=fields.one_of(presets()))
+    dry_run = fields.Boolean(load_default=False)
+
+
+class ObservationImportResult(OutputSchema):
+    filename = fields.String(required=True)
+    preset = fields.String(required=True)
+    dry_run = fields.Boolean(required=True)
+    rows = fields.Integer(required=True)
+    values = fields.Integer(required=True)
+    skipped = fields.Integer(required=True)
+    created = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+
+
+class ImportPresetOut(OutputSchema):
+    key = fields.String(required=True)
+    name = fields.Function(lambda p: p.label, required=True)
+    layout = fields.String(required=True)
+    delimiter = fields.String(required=True)
+    decimal = fields.String(required=True)
+
+
+@blp.get("/observations/import/presets")
+@blp.response(200, ImportPresetOut(many=True))
+@blp.doc(security=[])
+def list_import_presets():
+    """The column layouts the import understands (see docs/IMPORT.md)."""
+    return list(presets().values())
+
+
+@blp.post("/observations/import")
+@blp.arguments(ObservationFile, location="files")
+@blp.arguments(ObservationImportOptions, location="form")
+@blp.response(200, ObservationImportResult)
+def import_observations(files, options):
+    """CSV or XLSX: every row checked, then all written or none. Errors come back by row
+    number and column (422); importing the same file again changes nothing."""
+    return run_import(signed_in(), files["file"], options["preset"], options["dry_run"]).counts()
+
+
+def run_import(principal, upload, preset_key: str | None, dry_run: bool):
+    """The import as the API and the web page run it: the caller must manage indicators
+    somewhere; rows for organisations beyond that are row errors."""
+    if not principal.has("manage_indicators"):
+        raise AccessRefused(_("You do not have access to this."),
+                            audit={"entity": "Observation"})
+    preset = get_preset(preset_key)
+    try:
+        table = uploaded_table(upload, preset.delimiter)
+    except Unreadable as err:
+        report = ImportReport(upload.filename or "", preset.key, dry_run,
+                              file_errors=[err.message])
+        raise ImportRefused(report) from None
+    return importing.import_observations(principal, table, preset, dry_run=dry_run)
