@@ -356,6 +356,11 @@ IMPORTERS = {role: (403, 403) for role in ROLES} | {"anonymous": (401, 401), "ad
                                                    "office_a": (OK, OK)}
 ENTRIES += [
     Entry("GET", "/api/v1/observations/import/presets", PUBLIC),
+    Entry("PUT", "/api/v1/indicators/<string:key>", ADMIN,
+          path=lambda ids: "/api/v1/indicators/matrix_test",
+          json=lambda ids: {"labels": {"en": "Test", "da": "Test", "nb": "Test", "sv": "Test"},
+                            "unit": "percent", "direction": "higher_is_better",
+                            "source": "Matrix"}),
     Entry("POST", "/api/v1/observations/import", IMPORTERS, files=True),
     w("GET", "/indicators/import", web(IMPORTERS)),
     w("POST", "/indicators/import", web(IMPORTERS), json=lambda ids: {"preset": "long"}),

@@ -11,6 +11,7 @@ from app.api.support import (
     fetch,
     idempotent,
     page_of,
+    require_if_match,
     signed_in,
     with_etag,
 )
@@ -73,6 +74,42 @@ def list_indicators(page=1, per_page=50, country=None, unit=None, direction=None
 @blp.doc(security=[])
 def get_indicator(indicator_id):
     return with_etag(services.get_indicator(indicator_id))
+
+
+class LabelsIn(BaseSchema):
+    """An indicator's name in every language Nordialog speaks: none may be missing."""
+
+    en = fields.String(required=True, validate=fields.length(min=1, max=300))
+    da = fields.String(required=True, validate=fields.length(min=1, max=300))
+    nb = fields.String(required=True, validate=fields.length(min=1, max=300))
+    sv = fields.String(required=True, validate=fields.length(min=1, max=300))
+
+
+class IndicatorIn(BaseSchema):
+    labels = fields.Nested(LabelsIn, required=True)
+    unit = fields.String(required=True, validate=fields.one_of(UNITS))
+    direction = fields.String(required=True, validate=fields.one_of(DIRECTIONS))
+    country = fields.String(allow_none=True, load_default=None,
+                            validate=fields.one_of(COUNTRIES))
+    source = fields.String(required=True, validate=fields.length(min=1, max=200))
+    confidential = fields.Boolean(load_default=False)
+    min_group_size = fields.Integer(load_default=0, validate=fields.between(0, 10_000))
+    decimals = fields.Integer(load_default=1, validate=fields.between(0, 4))
+
+
+@blp.put("/indicators/<string:key>")
+@blp.arguments(IndicatorIn)
+@blp.response(200, IndicatorOut)
+@blp.alt_response(201, schema=IndicatorOut, description="Defined")
+def put_indicator(data, key):
+    """Define (201) or redefine (200) an indicator by its key: administrators only. If-Match
+    is honoured when sent."""
+    if not signed_in().is_admin():
+        raise AccessRefused(_("You do not have access to this."), audit={"entity": "Indicator"})
+    indicator, created = services.define_indicator(key, data)
+    if not created:
+        require_if_match(indicator, required=False)
+    return with_etag(indicator, 201 if created else 200)
 
 
 class ObservationOut(Stamps):

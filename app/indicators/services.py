@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from app.db import db
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import _
 
 #: A period is a school year (2024/25), a calendar year (2024) or a half-year (2024H1).
@@ -77,3 +77,28 @@ def normalize_period(raw) -> str | None:
     else:
         return None
     return period if 1990 <= first <= 2100 else None
+
+
+KEY_PATTERN = re.compile(r"^[a-z0-9_]{1,64}$")
+
+
+def define_indicator(key: str, values: dict):
+    """Create or change an indicator definition; returns ``(indicator, created)``.
+
+    Its country cannot move away from the countries its observations were reported in.
+    """
+    if not KEY_PATTERN.match(key):
+        raise InvalidInput(_("The indicator could not be saved."), {
+            "key": [_("Keys use a-z, 0-9 and _ only (at most 64 characters).")]})
+    found = db.Indicator.get(key=key)
+    if found is None:
+        return db.Indicator(key=key, **values), True
+    country = values.get("country")
+    if country and found.observations.select(
+            lambda o: o.organisation.country != country).exists():
+        raise Conflict(_("This indicator has values from other countries than %(country)s.",
+                         country=country))
+    for name, value in values.items():
+        if getattr(found, name) != value:
+            setattr(found, name, value)
+    return found, False
