@@ -22,6 +22,7 @@ from app.indicators.services import normalize_period
 from app.organisations.models import COUNTRIES
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SCREENED = frozenset("=+-@\t\r \u00a0")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 _THOUSANDS = {".": re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"),
               ",": re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")}
@@ -104,6 +105,9 @@ class RowChecker:
         problems = []
         header = self.columns.header
         for index, cell in enumerate(cells):
+            if cell.__class__ is str and cell and cell[0] not in _SCREENED \
+                    and not 10 <= len(cell) <= 13 and not cell[-1].isspace():
+                continue  # the common case, quickly: plain text, not a formula or a number
             if cell is None or isinstance(cell, (float, bool, date, datetime)):
                 continue
             if isinstance(cell, int):
@@ -134,13 +138,13 @@ class RowChecker:
         return header[index] if index < len(header) and header[index] else str(index + 1)
 
     def cell(self, cells, name: str):
-        if name in self.preset.fixed and name not in self.columns.fields:
-            return self.preset.fixed[name]
         index = self.columns.fields.get(name)
-        if index is None or index >= len(cells):
+        if index is None:
+            return self.preset.fixed.get(name)
+        if index >= len(cells):
             return None
         value = cells[index]
-        return value.strip() if isinstance(value, str) else value
+        return value.strip() if value.__class__ is str else value
 
     def column(self, name: str) -> str:
         index = self.columns.fields.get(name)

@@ -227,7 +227,7 @@ def _write(checked, periods: dict[str, int], report: ImportReport, progress) -> 
     writer = ObservationWriter(db, group_size=report.group_size_given,
                                confidential=report.confidential_given)
     checked.seek(0)
-    while chunk := checked.read(_RECORD.size * BATCH):
+    while chunk := checked.read(_RECORD.size * writer.batch_size):
         batch = [(org, indicator, names[code], value, None if group < 0 else group,
                   None if confidential < 0 else bool(confidential))
                  for org, indicator, code, value, group, confidential
