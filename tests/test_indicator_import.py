@@ -321,3 +321,19 @@ def test_an_import_is_one_audit_entry_not_one_per_row(client, app, coded):
         ("import", "api", coded.office_a)]
     assert entries[0].changes["import"]["created"] == 20
     assert "values.csv" in entries[0].summary
+
+
+def test_an_xlsx_with_years_as_columns_and_the_presets_list(client, app, coded):
+    content = xlsx([["Organisation", "School", "Indicator", "2021/22", "2022/23", 2024],
+                    ["A1", "Skole A1", "test_well_being", 70, "..", 71.5],
+                    ["A2", "Skole A2", "test_well_being", None, 60.25, 62]])
+    response = send(client, coded, content, name="wide.xlsx", preset="wide")
+    assert response.status_code == 200, response.json
+    assert (response.json["rows"], response.json["created"], response.json["skipped"]) == \
+        (2, 4, 2)
+    assert observations(app)[("A1", "test_well_being", "2024")][0] == 71.5
+    assert send(client, coded, content, name="wide.xlsx", preset="wide").json[
+        "unchanged"] == 4
+    listed = client.get("/api/v1/observations/import/presets?lang=sv").json
+    assert listed[0]["key"] == "long"
+    assert listed[0]["name"] == "Nordialogs långa format (ett värde per rad)"
