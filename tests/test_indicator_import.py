@@ -337,3 +337,13 @@ def test_an_xlsx_with_years_as_columns_and_the_presets_list(client, app, coded):
     listed = client.get("/api/v1/observations/import/presets?lang=sv").json
     assert listed[0]["key"] == "long"
     assert listed[0]["name"] == "Nordialogs långa format (ett värde per rad)"
+
+
+def test_every_repeat_of_a_row_names_the_first(client, app, coded):
+    content = LONG + "".join(f"A1,test_well_being,2024/25,{70 + n},30\r\n" for n in range(4))
+    response = send(client, coded, content)
+    assert response.status_code == 422
+    assert response.json["errors_total"] == 3
+    assert response.json["errors"]["rows"] == {
+        str(row): {"": ["The same organisation, indicator and period as row 2."]}
+        for row in (3, 4, 5)}

@@ -197,25 +197,26 @@ def _check(principal, table, preset, report, checked, progress):
 
 
 def _find_duplicates(keys_and_numbers, report: ImportReport) -> None:
-    """Two rows for the same organisation, indicator and period: the later is an error."""
+    """Two rows for the same organisation, indicator and period: the later is an error that
+    names the first. Sorting the compact keys finds them in O(n log n), whatever the file."""
     keys = numpy.frombuffer(keys_and_numbers[0], dtype=numpy.int64)
     if len(keys) < 2:
         return
-    numbers = numpy.frombuffer(keys_and_numbers[1], dtype=numpy.dtype(f"i{array('l').itemsize}"))
+    numbers = numpy.frombuffer(keys_and_numbers[1],
+                               dtype=numpy.dtype(f"i{array('l').itemsize}"))
     order = numpy.argsort(keys, kind="stable")
     ordered = keys[order]
-    repeated = numpy.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    starts = numpy.ones(len(ordered), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    repeated = numpy.flatnonzero(~starts)
     if not len(repeated):
         return
-    first_of = {}
-    for position in repeated:
-        start = position
-        while start > 0 and ordered[start - 1] == ordered[position]:
-            start -= 1
-        first_of[int(numbers[order[position]])] = int(numbers[order[start]])
-    for row in sorted(first_of):
+    first = numpy.maximum.accumulate(numpy.where(starts, numpy.arange(len(ordered)), 0))
+    rows, firsts = numbers[order[repeated]], numbers[order[first[repeated]]]
+    by_row = numpy.argsort(rows, kind="stable")
+    for row, earlier in zip(rows[by_row].tolist(), firsts[by_row].tolist(), strict=True):
         report.add_error(row, "", _("The same organisation, indicator and period as row "
-                                    "%(row)s.", row=first_of[row]))
+                                    "%(row)s.", row=earlier))
 
 
 def _write(checked, periods: dict[str, int], report: ImportReport, progress) -> None:
