@@ -68,6 +68,7 @@ def _web_blueprints() -> list:
     from app.checks import views as checks
     from app.commitments import views as commitments
     from app.engagements import views as engagements
+    from app.indicators import views as indicators
     from app.meetings import views as meetings
     from app.notify import views as notify
     from app.organisations import views as organisations
@@ -76,7 +77,7 @@ def _web_blueprints() -> list:
     from app.selection import views as selection
 
     return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
-            commitments.bp, public.bp, notify.bp, checks.bp,
+            commitments.bp, indicators.bp, public.bp, notify.bp, checks.bp,
             selection.bp]
 
 

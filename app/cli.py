@@ -255,3 +255,7 @@ def register(app: Flask) -> None:
     from app.notify import cli as notify_cli
 
     notify_cli.register(app)
+
+    from app.indicators import cli as indicators_cli
+
+    indicators_cli.register(app)

@@ -352,6 +352,26 @@ ENTRIES += [
       path=p("/public/minutes/{x}/1", x="published")),
 ]
 
+# --- indicator import (API and page) -------------------------------------------------------------
+# Whoever may manage indicators somewhere may import; rows beyond their reach are row errors,
+# so the same answer on both sides. An empty upload (or none, on the page) is a 422: allowed.
+IMPORTERS = {role: (403, 403) for role in ROLES} | {"anonymous": (401, 401), "admin": (OK, OK),
+                                                   "office_a": (OK, OK)}
+ENTRIES += [
+    Entry("GET", "/api/v1/observations/import/presets", PUBLIC),
+    Entry("PUT", "/api/v1/indicators/<string:key>", ADMIN,
+          path=lambda ids: "/api/v1/indicators/matrix_test",
+          json=lambda ids: {"labels": {"en": "Test", "da": "Test", "nb": "Test", "sv": "Test"},
+                            "unit": "percent", "direction": "higher_is_better",
+                            "source": "Matrix"}),
+    Entry("POST", "/api/v1/observations/import", IMPORTERS, files=True),
+    w("GET", "/indicators/import", web(IMPORTERS)),
+    w("POST", "/indicators/import", web(IMPORTERS), json=lambda ids: {"preset": "long"}),
+]
+
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+
 def upload() -> dict:
     """An empty CSV: allowed callers get 422 (nothing to import), refused ones their refusal."""
     return {"file": (io.BytesIO(b"id,title\r\n"), "empty.csv")}

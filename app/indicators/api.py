@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import re
 
-from app.accounts.access import require, visible_observations
+from app.accounts.access import AccessRefused, require, visible_observations
 from app.api.support import (
     ApiBlueprint,
     PageQuery,
     fetch,
     idempotent,
     page_of,
+    require_if_match,
     signed_in,
     with_etag,
 )
 from app.common import fields
 from app.common.refs import Labels, Ref, Stamps, label_field, page_schema
-from app.common.schemas import BaseSchema
+from app.common.schemas import BaseSchema, OutputSchema
 from app.db import db
 from app.errors import InvalidInput
 from app.i18n import _
-from app.indicators import services
+from app.indicators import importing, services
+from app.indicators.importing import ImportRefused, ImportReport
 from app.indicators.models import DIRECTIONS, UNITS
+from app.indicators.presets import get_preset, presets
+from app.indicators.reading import Unreadable, uploaded_table
 from app.organisations.models import COUNTRIES
 from app.organisations.services import get_organisation
 
@@ -70,6 +74,42 @@ def list_indicators(page=1, per_page=50, country=None, unit=None, direction=None
 @blp.doc(security=[])
 def get_indicator(indicator_id):
     return with_etag(services.get_indicator(indicator_id))
+
+
+class LabelsIn(BaseSchema):
+    """An indicator's name in every language Nordialog speaks: none may be missing."""
+
+    en = fields.String(required=True, validate=fields.length(min=1, max=300))
+    da = fields.String(required=True, validate=fields.length(min=1, max=300))
+    nb = fields.String(required=True, validate=fields.length(min=1, max=300))
+    sv = fields.String(required=True, validate=fields.length(min=1, max=300))
+
+
+class IndicatorIn(BaseSchema):
+    labels = fields.Nested(LabelsIn, required=True)
+    unit = fields.String(required=True, validate=fields.one_of(UNITS))
+    direction = fields.String(required=True, validate=fields.one_of(DIRECTIONS))
+    country = fields.String(allow_none=True, load_default=None,
+                            validate=fields.one_of(COUNTRIES))
+    source = fields.String(required=True, validate=fields.length(min=1, max=200))
+    confidential = fields.Boolean(load_default=False)
+    min_group_size = fields.Integer(load_default=0, validate=fields.between(0, 10_000))
+    decimals = fields.Integer(load_default=1, validate=fields.between(0, 4))
+
+
+@blp.put("/indicators/<string:key>")
+@blp.arguments(IndicatorIn)
+@blp.response(200, IndicatorOut)
+@blp.alt_response(201, schema=IndicatorOut, description="Defined")
+def put_indicator(data, key):
+    """Define (201) or redefine (200) an indicator by its key: administrators only. If-Match
+    is honoured when sent."""
+    if not signed_in().is_admin():
+        raise AccessRefused(_("You do not have access to this."), audit={"entity": "Indicator"})
+    indicator, created = services.define_indicator(key, data)
+    if not created:
+        require_if_match(indicator, required=False)
+    return with_etag(indicator, 201 if created else 200)
 
 
 class ObservationOut(Stamps):
@@ -136,3 +176,68 @@ def record_observation(data):
     observation = services.record_observation(organisation, indicator, **data)
     return with_etag(observation, 201)
 
+
+
+# --- import --------------------------------------------------------------------------------
+
+class ObservationFile(BaseSchema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ObservationImportOptions(BaseSchema):
+    preset = fields.String(load_default=None, validate=fields.one_of(presets()))
+    dry_run = fields.Boolean(load_default=False)
+
+
+class ObservationImportResult(OutputSchema):
+    filename = fields.String(required=True)
+    preset = fields.String(required=True)
+    dry_run = fields.Boolean(required=True)
+    rows = fields.Integer(required=True)
+    values = fields.Integer(required=True)
+    skipped = fields.Integer(required=True)
+    created = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+
+
+class ImportPresetOut(OutputSchema):
+    key = fields.String(required=True)
+    name = fields.Function(lambda p: p.label, required=True)
+    layout = fields.String(required=True)
+    delimiter = fields.String(required=True)
+    decimal = fields.String(required=True)
+
+
+@blp.get("/observations/import/presets")
+@blp.response(200, ImportPresetOut(many=True))
+@blp.doc(security=[])
+def list_import_presets():
+    """The column layouts the import understands (see docs/IMPORT.md)."""
+    return list(presets().values())
+
+
+@blp.post("/observations/import")
+@blp.arguments(ObservationFile, location="files")
+@blp.arguments(ObservationImportOptions, location="form")
+@blp.response(200, ObservationImportResult)
+def import_observations(files, options):
+    """CSV or XLSX: every row checked, then all written or none. Errors come back by row
+    number and column (422); importing the same file again changes nothing."""
+    return run_import(signed_in(), files["file"], options["preset"], options["dry_run"]).counts()
+
+
+def run_import(principal, upload, preset_key: str | None, dry_run: bool):
+    """The import as the API and the web page run it: the caller must manage indicators
+    somewhere; rows for organisations beyond that are row errors."""
+    if not principal.has("manage_indicators"):
+        raise AccessRefused(_("You do not have access to this."),
+                            audit={"entity": "Observation"})
+    preset = get_preset(preset_key)
+    try:
+        table = uploaded_table(upload, preset.delimiter)
+    except Unreadable as err:
+        report = ImportReport(upload.filename or "", preset.key, dry_run,
+                              file_errors=[err.message])
+        raise ImportRefused(report) from None
+    return importing.import_observations(principal, table, preset, dry_run=dry_run)
