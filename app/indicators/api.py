@@ -106,9 +106,11 @@ def put_indicator(data, key):
     is honoured when sent."""
     if not signed_in().is_admin():
         raise AccessRefused(_("You do not have access to this."), audit={"entity": "Indicator"})
+    existing = db.Indicator.get(key=key)
+    if existing is not None:
+        # Checked before the change: the lock-and-read sees the version as it was read.
+        require_if_match(existing, required=False)
     indicator, created = services.define_indicator(key, data)
-    if not created:
-        require_if_match(indicator, required=False)
     return with_etag(indicator, 201 if created else 200)
 
 
