@@ -7,7 +7,7 @@ images, the only thing beyond ``'self'`` the policy allows.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -43,6 +43,10 @@ def init_security_headers(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if production:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if g.get("user") is not None:
+            # What a signed-in person or token holder reads must not stay in shared caches or
+            # the browser's history cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     # After-request hooks run last-registered first: this one goes first in the list so it

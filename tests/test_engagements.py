@@ -54,7 +54,8 @@ def test_unknown_or_unchanged_phase_is_refused(tx):
     engagement = make_engagement()
     with pytest.raises(Exception) as unknown:
         services.transition_to(engagement, "no_such_phase", occurred_on=date(2026, 1, 1))
-    assert unknown.value.status == 404
+    # A value the client sent, not a missing page: 422 with the message beside the field.
+    assert unknown.value.status == 422 and "phase" in unknown.value.errors
     with pytest.raises(Conflict):
         services.transition_to(engagement, "preparation", occurred_on=date(2026, 1, 1))
 

@@ -23,6 +23,7 @@ def assert_secure_headers(response) -> None:
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert response.headers.get("X-Frame-Options") == "DENY"
     assert response.headers.get("Referrer-Policy") == "same-origin"
+    assert "Access-Control-Allow-Origin" not in response.headers  # no cross-origin reads
 
 
 @pytest.mark.parametrize("path,status", [
@@ -47,9 +48,11 @@ def test_signed_in_pages_and_api_answers_carry_them_too(client, world):
         # Nothing inline that the policy would have to allow.
         assert not re.search(r"<script(?![^>]*\bsrc=)", page.text), path
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", page.text), path
+    assert page.headers["Cache-Control"] == "no-store"
     api = client.get(f"/api/v1/commitments/{world.c_a1}", headers=world.headers["admin"])
     assert api.status_code == 200
     assert_secure_headers(api)
+    assert api.headers["Cache-Control"] == "no-store"  # personal and confidential data
 
 
 def test_refusals_and_conflicts_carry_them(client, world):

@@ -92,7 +92,10 @@ def transition_to(engagement, phase_key: str, *, occurred_on: date, note: str = 
     """
     if engagement.status != "active":
         raise Conflict(_("Only an active engagement can change phase."))
-    phase = get_phase(engagement.programme, phase_key)
+    try:
+        phase = get_phase(engagement.programme, phase_key)
+    except NotFound as err:  # a value in the request, not a missing page: beside the field
+        raise InvalidInput(err.message, {"phase": [err.message]}) from err
     current = engagement.current_phase
     if current is not None and current.id == phase.id:
         raise Conflict(_("The engagement is already in this phase."), {"phase": [_("Unchanged.")]})

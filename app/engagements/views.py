@@ -16,7 +16,7 @@ from app.db import db
 from app.engagements import services
 from app.engagements.models import STATUSES
 from app.engagements.schemas import EngagementCreate, TransitionIn
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import _, localized, ngettext
 from app.meetings.api import utc
 from app.meetings.lifecycle import STATUSES as MEETING_STATUSES
@@ -178,7 +178,11 @@ def start(organisation_id):
     form = Form(values=submitted(["programme_id", "period", "starts_on", "ends_on"]))
     data = load(EngagementCreate(), {**form.values, "organisation_id": organisation.id}, form)
     if data is not None:
-        programme = get_programme(data["programme_id"])
+        try:
+            programme = get_programme(data["programme_id"])
+        except NotFound as err:  # a choice in the form, not a missing page: beside the field
+            refused(form, InvalidInput(err.message, {"programme_id": [err.message]}))
+            return start_form(organisation_id, form=form, status=422)
         if not may_start_engagement(g.principal, programme, organisation):
             raise Forbidden(_("You do not have access to this."))
         try:

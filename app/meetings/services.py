@@ -32,7 +32,10 @@ def plan_meeting(engagement, *, meeting_type: str, starts_at: datetime,
     """
     if engagement.status != "active":
         raise Conflict(_("Meetings can only be planned in an active engagement."))
-    kind = get_meeting_type(engagement.programme, meeting_type)
+    try:
+        kind = get_meeting_type(engagement.programme, meeting_type)
+    except NotFound as err:  # a value in the request, not a missing page: beside the field
+        raise InvalidInput(err.message, {"meeting_type": [err.message]}) from err
     if ends_at is not None and ends_at <= starts_at:
         raise InvalidInput(_("The meeting could not be planned."),
                            {"ends_at": [_("The end must be after the start.")]})

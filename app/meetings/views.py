@@ -73,6 +73,7 @@ def render(meeting, status: int = 200, **forms):
             "due_date": date(date.today().year + 1, 6, 30).isoformat(),
             "follow_up_interval_days": 60, "binding": "on", "scope": "local"}),
         participant_form=forms.get("participant_form") or Form(),
+        attendance_form=forms.get("attendance_form") or Form(),
         theme_form=forms.get("theme_form") or Form(values={"party": "school"}),
         action_form=forms.get("action_form") or Form(),
         evaluation=evaluation_of_last_cycle(meeting, principal=g.principal),
@@ -212,10 +213,18 @@ def add_participant(meeting_id):
 @signed_in
 def attendance(meeting_id):
     meeting = record(services.get_meeting, meeting_id, "manage")
+    form = Form()
     for participant in meeting.participants:
-        value = request.form.get(f"attendance-{participant.id}")
+        name = f"attendance-{participant.id}"
+        value = request.form.get(name)
         if value and value != participant.attendance:
-            services.record_attendance(participant, value)
+            try:
+                services.record_attendance(participant, value)
+            except InvalidInput as err:
+                form.errors[name] = err.errors.get("attendance") or [err.message]
+    if form.errors:  # the 422 rolls back the participants already changed
+        form.message = _("Please correct the fields marked below.")
+        return render(meeting, 422, attendance_form=form)
     flash(_("The attendance is saved."))
     return redirect(url_for(".detail", meeting_id=meeting.id) + "#participants")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import request
+from flask import g, request
 from marshmallow import ValidationError
 
 from app.errors import Conflict, DomainError, InvalidInput
@@ -27,6 +27,13 @@ class Form:
     errors: dict = field(default_factory=dict)
     message: str | None = None
     conflict: bool = False
+    #: Set when a template showed the form's message; one that was refused but is no longer
+    #: on the page (the record changed meanwhile) gets its message at the top instead.
+    shown: bool = False
+
+    def mark_shown(self) -> str:
+        self.shown = True
+        return ""
 
     def error(self, name: str) -> str:
         messages = self.errors.get(name)
@@ -60,6 +67,13 @@ def checkbox(name: str) -> bool:
     return request.form.get(name) in ("on", "true", "1", "yes")
 
 
+def _remember(form: Form) -> None:
+    """Keep the refused form for the layout (``refused_forms`` in templates/base.html)."""
+    refused_forms = g.setdefault("refused_forms", [])
+    if not any(known is form for known in refused_forms):
+        refused_forms.append(form)
+
+
 def load(schema, data: dict, form: Form) -> dict | None:
     """Validate ``data`` with ``schema``; on failure fill ``form`` and return None."""
     try:
@@ -67,12 +81,14 @@ def load(schema, data: dict, form: Form) -> dict | None:
     except ValidationError as err:
         form.errors.update(err.messages)
         form.message = _("Please correct the fields marked below.")
+        _remember(form)
         return None
 
 
 def refused(form: Form, err: DomainError) -> None:
     """A rule of the domain said no: show its message, and by field where it has fields."""
     form.message = str(err.message)
+    _remember(form)
     for name, messages in err.errors.items():
         form.errors[name] = messages if isinstance(messages, list) else [messages]
 
@@ -88,4 +104,5 @@ def stale(entity, form: Form) -> bool:
     form.conflict = True
     form.message = _("Someone else saved this while you were editing. Their version is shown "
                      "beside yours; check it, then save again to keep your changes.")
+    _remember(form)
     return True
