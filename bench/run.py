@@ -65,7 +65,8 @@ def main(argv=None) -> None:
     os.environ.setdefault("SECRET_KEY", "bench")
 
     figures: dict = {"engine": args.engine, "scale": args.scale, "runs": args.runs,
-                     "started": datetime.now(UTC), "machine": machine(), "builds": {}}
+                     "started": datetime.now(UTC), "machine": machine(), "builds": {},
+                     "load_start": os.getloadavg()}
     main_set = datasets.prepare(args.engine, args.scale, args.postgres_url, args.rebuild)
     figures["builds"][args.scale] = main_set.build_seconds
     if "reads" in parts:
@@ -88,6 +89,7 @@ def main(argv=None) -> None:
         figures["builds"]["demo"] = demo.build_seconds
         figures["pages"] = reads.demo_pages(app_for(demo), args.runs)
     figures["dataset"] = main_set
+    figures["load"] = (figures["load_start"], os.getloadavg())
     text = report.render(figures)
     print(text)
     if not args.no_results:
