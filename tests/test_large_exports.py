@@ -32,7 +32,8 @@ def test_batched_exports_hold_every_record_in_order(app, runner, client, monkeyp
     headers = admin_headers(app)
     with app.app_context(), db_session:
         db = app.extensions["nordialog.db"]
-        expected = list(select(c.id for c in db.Commitment).order_by(lambda: (c.due_date, c.id)))
+        expected = [c.id for c in db.Commitment.select().order_by(
+            lambda c: (c.due_date, c.id))]
         follow_ups = select(f.id for f in db.FollowUp).count()
     assert len(expected) > 3 * 7
 
