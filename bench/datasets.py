@@ -79,6 +79,8 @@ def prepare(engine: str, scale: str, admin_url: str | None, rebuild: bool = Fals
             raise SystemExit("PostgreSQL needs --postgres-url (or NORDIALOG_BENCH_POSTGRES_URL)")
         url, build = _postgres_url(admin_url, name, rebuild)
     dataset = Dataset(engine, scale, url, schools)
+    if not build:
+        _flask(url, "db", "upgrade")  # a kept dataset gets the migrations added since
     if build:
         started = time.perf_counter()
         _flask(url, "db", "upgrade")

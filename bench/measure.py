@@ -47,6 +47,9 @@ def count_sql(call: Callable[[], object]) -> int:
                                        "GET ", "GET CONNECTION")):
                 statements.append(message)
 
+    quiet = logging.getLogger("pony.orm")  # connection events: not statements, not printed
+    quiet_propagate = quiet.propagate
+    quiet.propagate = False
     logger = logging.getLogger("pony.orm.sql")
     handler, level, propagate = Collect(), logger.level, logger.propagate
     logger.addHandler(handler)
@@ -60,4 +63,5 @@ def count_sql(call: Callable[[], object]) -> int:
         logger.removeHandler(handler)
         logger.setLevel(level)
         logger.propagate = propagate
+        quiet.propagate = quiet_propagate
     return len(statements)

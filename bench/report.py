@@ -19,7 +19,7 @@ the same JSON document); ratio = service p95 / floor p95. Writes and memory go t
 on loopback.
 
 The machine has 2 CPU cores shared with 4 other sessions building and testing at the same time
-(load average 5-8 during these runs): absolute figures are pessimistic and noisy, ratios measured
+(see each section's load average): absolute figures are pessimistic and noisy; ratios measured
 in the same run are the steadier reading.
 """
 
@@ -35,6 +35,11 @@ def render(f: dict) -> str:
               f"- Machine: {f['machine']}",
               f"- Engine: {f['engine']}; dataset {dataset.label}; {f['runs']} timed runs per path",
               ]
+    if f.get("load"):
+        start, end = f["load"]
+        lines.append(f"- Load average (1/5/15 min) at start {start[0]:.1f}/{start[1]:.1f}/"
+                     f"{start[2]:.1f}, at end {end[0]:.1f}/{end[1]:.1f}/{end[2]:.1f} "
+                     "(2 cores shared with 4 other sessions)")
     for scale, seconds in f["builds"].items():
         if seconds:
             lines.append(f"- Built the {scale} dataset in {seconds:.0f} s (migrate + seed)")

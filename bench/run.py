@@ -55,6 +55,8 @@ def main(argv=None) -> None:
     parser.add_argument("--parts", default="reads,writes,memory,pages",
                         help="which parts to run (comma-separated)")
     parser.add_argument("--write-seconds", type=float, default=20.0)
+    parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"),
+                        help="gunicorn worker class for writes and memory (gthread: 4 threads)")
     parser.add_argument("--rebuild", action="store_true", help="build the datasets again")
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)
@@ -63,7 +65,8 @@ def main(argv=None) -> None:
     os.environ.setdefault("SECRET_KEY", "bench")
 
     figures: dict = {"engine": args.engine, "scale": args.scale, "runs": args.runs,
-                     "started": datetime.now(UTC), "machine": machine(), "builds": {}}
+                     "started": datetime.now(UTC), "machine": machine(), "builds": {},
+                     "load_start": os.getloadavg()}
     main_set = datasets.prepare(args.engine, args.scale, args.postgres_url, args.rebuild)
     figures["builds"][args.scale] = main_set.build_seconds
     if "reads" in parts:
@@ -79,12 +82,14 @@ def main(argv=None) -> None:
         app.extensions["nordialog.db"].disconnect()
         figures["server"] = writes.run(main_set, who, seconds=args.write_seconds,
                                        do_writes="writes" in parts,
-                                       do_memory="memory" in parts)
+                                       do_memory="memory" in parts,
+                                       worker_class=args.worker_class)
     if "pages" in parts:
         demo = datasets.prepare(args.engine, "demo", args.postgres_url, args.rebuild)
         figures["builds"]["demo"] = demo.build_seconds
         figures["pages"] = reads.demo_pages(app_for(demo), args.runs)
     figures["dataset"] = main_set
+    figures["load"] = (figures["load_start"], os.getloadavg())
     text = report.render(figures)
     print(text)
     if not args.no_results:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, g
-from pony.orm import desc
+from flask import Response, g, stream_with_context
+from pony.orm import db_session, desc, rollback, select
 
 from app.accounts.access import Principal, visible_commitments, visible_follow_ups
 from app.api.support import (
@@ -18,7 +18,7 @@ from app.api.support import (
 )
 from app.commitments import bulk, schemas, services, tracking
 from app.common.refs import page_schema
-from app.common.spreadsheets import read_table, write_csv, write_xlsx
+from app.common.spreadsheets import iter_csv, read_table, write_xlsx
 from app.db import db
 from app.engagements.services import get_engagement
 from app.errors import Conflict, InvalidInput, NotFound
@@ -260,12 +260,34 @@ def get_follow_up(follow_up_id):
 
 # --- bulk files ------------------------------------------------------------------------------
 
+#: Records held at once while exporting: a whole programme's commitments would not fit.
+EXPORT_BATCH = 1000
+
+
+def _in_batches(ids: list[int], load, to_row):
+    """Export rows of the records ``ids`` (in the export's order), loaded a batch at a time.
+
+    Each batch is read in a session of its own when the answer is streamed (after the
+    request's session has closed), or within the request's, whose cache is then let go of:
+    either way a worker's memory stays flat however many records the export has.
+    """
+    for start in range(0, len(ids), EXPORT_BATCH):
+        chunk = ids[start:start + EXPORT_BATCH]
+        with db_session:
+            found = {record.id: record for record in load(chunk)}
+            rows = [to_row(found[ident]) for ident in chunk if ident in found]
+            rollback()  # only reads happened: this lets go of the batch's records
+        yield from rows
+
+
 def _file_response(columns, rows, fmt: str, name: str) -> Response:
     if fmt == "xlsx":
         content = write_xlsx(columns, rows, title=name)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        content, mimetype = write_csv(columns, rows), "text/csv; charset=utf-8"
+        # Streamed as it is written: the file of a whole programme need not fit in memory.
+        content = stream_with_context(iter_csv(columns, rows))
+        mimetype = "text/csv; charset=utf-8"
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
@@ -280,9 +302,10 @@ FILE_RESPONSE = {"content": {"text/csv": {"schema": {"type": "string"}},
 @blp.doc(responses={"200": {"description": "The file", **FILE_RESPONSE}})
 def export_commitments(format="csv", **filters):  # noqa: A002 - the query parameter's name
     """The commitments of the list's filters, in the columns the import accepts."""
-    query = _with_references(filtered_commitments(signed_in(), filters))
-    return _file_response(bulk.COMMITMENT_COLUMNS, (bulk.commitment_row(c) for c in query),
-                          format, "commitments")
+    query = filtered_commitments(signed_in(), filters)
+    rows = _in_batches(list(select(c.id for c in query)), lambda ids: _with_references(
+        db.Commitment.select(lambda c: c.id in ids)), bulk.commitment_row)
+    return _file_response(bulk.COMMITMENT_COLUMNS, rows, format, "commitments")
 
 
 @blp.get("/follow-ups/export")
@@ -292,9 +315,10 @@ def export_follow_ups(format="csv", **filters):  # noqa: A002
     """The follow-ups of the commitments the filters select."""
     commitments = filtered_commitments(signed_in(), filters)
     query = db.FollowUp.select(lambda f: f.commitment in commitments).order_by(
-        lambda f: (f.commitment.id, f.occurred_on, f.id)).prefetch(db.FollowUp.commitment)
-    return _file_response(bulk.FOLLOW_UP_COLUMNS, (bulk.follow_up_row(f) for f in query),
-                          format, "follow-ups")
+        lambda f: (f.commitment.id, f.occurred_on, f.id))
+    rows = _in_batches(list(select(f.id for f in query)), lambda ids: db.FollowUp.select(
+        lambda f: f.id in ids).prefetch(db.FollowUp.commitment), bulk.follow_up_row)
+    return _file_response(bulk.FOLLOW_UP_COLUMNS, rows, format, "follow-ups")
 
 
 def _uploaded(files) -> tuple:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
-from pony.orm import flush
+from pony.orm import flush, select
 
 from app.accounts.access import visible_engagements
 from app.commitments import acknowledgement, services
@@ -61,7 +61,8 @@ def index():
         "commitments/index.html", page=listed, flags=track_many(listed.items), form=form,
         statuses=STATUSES,
         themes=[(t.key, localized(t.labels)) for t in vocabulary()],
-        organisations=sorted({(e.organisation.id, e.organisation.name) for e in schools},
+        # The filter's choices as (id, name) pairs from one query, not every engagement.
+        organisations=sorted(select((e.organisation.id, e.organisation.name) for e in schools),
                              key=lambda pair: pair[1]),
         sorts=SORTS, export=export, chosen=set(raw.get("status") or []),
         today=date.today()), 422 if form.errors else 200

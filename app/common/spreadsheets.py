@@ -50,6 +50,24 @@ def write_csv(columns: list[str], rows: Iterable[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def iter_csv(columns: list[str], rows: Iterable[dict], rows_per_chunk: int = 500
+             ) -> Iterator[bytes]:
+    """``write_csv`` a few hundred rows at a time, for answers streamed as they are made."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    first, count = True, 0
+    for row in rows:
+        writer.writerow([safe_cell(_text(row.get(column))) for column in columns])
+        count += 1
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue().encode("utf-8-sig" if first else "utf-8")
+            first = False
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8-sig" if first else "utf-8")
+
+
 def write_xlsx(columns: list[str], rows: Iterable[dict], title: str = "Nordialog") -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
