@@ -33,6 +33,7 @@ def _build(config_override: dict | None) -> Flask:
     from app.accounts import views as accounts_views
     from app.accounts.auth import init_auth
     from app.api import init_api
+    from app.charts.service import init_charts
     from app.config import PROJECT_ROOT, load_config
     from app.db import DatabaseUrl, init_db, open_database
     from app.errors import register_error_handlers
@@ -54,6 +55,7 @@ def _build(config_override: dict | None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_views.bp)
     init_formatting(app)
+    init_charts(app)
     for blueprint in _web_blueprints():
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -63,6 +65,7 @@ def _build(config_override: dict | None) -> Flask:
 
 def _web_blueprints() -> list:
     from app import web
+    from app.charts import views as charts
     from app.commitments import views as commitments
     from app.engagements import views as engagements
     from app.meetings import views as meetings
@@ -71,7 +74,7 @@ def _web_blueprints() -> list:
     from app.public import views as public
 
     return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
-            commitments.bp, public.bp]
+            commitments.bp, public.bp, charts.bp]
 
 
 def _require_current_schema(url, migrations_dir: str) -> None:

@@ -355,3 +355,14 @@ MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
 def upload() -> dict:
     """An empty CSV: allowed callers get 422 (nothing to import), refused ones their refusal."""
     return {"file": (io.BytesIO(b"id,title\r\n"), "empty.csv")}
+
+# --- charts, the data package and reports ---------------------------------------------------------
+CHART = '<any("svg", "png"):fmt>'
+ENTRIES += [
+    w("GET", f"/charts/organisations/<id:organisation_id>/indicators/<key>.{CHART}", WEB_READ,
+      path=p("/charts/organisations/{x}/indicators/test_well_being.svg", x="organisation")),
+    *[w("GET", f"/charts/engagements/<id:engagement_id>/{kind}.{CHART}", WEB_READ,
+        path=p("/charts/engagements/{x}/" + kind + ".svg", x="engagement"))
+      for kind in ("commitments", "timeliness", "year-wheel")],
+]
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
