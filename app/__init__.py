@@ -72,9 +72,10 @@ def _web_blueprints() -> list:
     from app.organisations import views as organisations
     from app.programmes import views as programmes
     from app.public import views as public
+    from app.reports import views as reports
 
     return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
-            commitments.bp, public.bp, charts.bp]
+            commitments.bp, public.bp, charts.bp, reports.bp]
 
 
 def _require_current_schema(url, migrations_dir: str) -> None:

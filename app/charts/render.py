@@ -53,7 +53,7 @@ def render(kind: str, spec: dict, language: str, fmt: str = "svg") -> bytes:
     DRAW[kind](figure, spec, language)
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {}
-    figure.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else 100, metadata=metadata)
+    figure.savefig(buffer, format=fmt, dpi=120 if fmt == "png" else 100, metadata=metadata)
     return buffer.getvalue()
 
 
@@ -148,3 +148,32 @@ def _year_wheel(figure, spec: dict, language: str) -> None:
 
 
 DRAW = {"trend": _trend, "stacked": _stacked, "year_wheel": _year_wheel}
+
+
+def _hbars(figure, spec: dict, language: str) -> None:
+    """Each unit's latest value as a bar, with the owner's and the country's as lines."""
+    categories = spec["categories"]
+    figure.set_size_inches(6.8, max(2.2, 0.6 + 0.22 * len(categories)))
+    axes = figure.add_subplot()
+    positions = list(range(len(categories)))
+    values = [v if v is not None else 0 for v in spec["values"]]
+    axes.barh(positions, values, color=PALETTE[0], height=0.65)
+    show = _value_formatter(spec, language)
+    for y, v in zip(positions, spec["values"], strict=True):
+        axes.annotate(show(v) if v is not None else "–", (v or 0, y),
+                      textcoords="offset points", xytext=(3, -3), fontsize=7)
+    for index, ref in enumerate(spec.get("references", [])):
+        if ref["value"] is not None:
+            axes.axvline(ref["value"], color=PALETTE[index + 1], linestyle="--", linewidth=1.2,
+                         label=f"{ref['label']}: {show(ref['value'])}")
+    axes.set_yticks(positions, categories, fontsize=7)
+    axes.invert_yaxis()
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: show(value)))
+    axes.set_title(spec.get("title", ""), loc="left", fontsize=10)
+    if any(ref["value"] is not None for ref in spec.get("references", [])):
+        axes.legend(loc="lower right", fontsize=7, frameon=True)
+    if spec.get("note"):
+        figure.text(0.01, 0.002, spec["note"], fontsize=7, color="#555555")
+
+
+DRAW["hbars"] = _hbars

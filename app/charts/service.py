@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from base64 import b64encode
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.charts.cache import ChartCache, chart_key
 from app.charts.render import render
@@ -38,10 +39,32 @@ def draw(kind: str, spec: dict, fmt: str = "svg", language: str | None = None) -
 
 
 def inline_svg(kind: str, spec: dict, language: str | None = None) -> Markup:
-    """An SVG to put straight into a page (text stays selectable and readable)."""
+    """An SVG to put straight into a page (text stays selectable and readable).
+
+    Its ids get a prefix of the chart's own, so several charts on one page never share one.
+    """
+    language = language or current_language()
     svg = draw(kind, spec, "svg", language).decode()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype inside HTML
-    return Markup(svg.replace("<svg ", '<svg role="img" class="chart" ', 1))
+    prefix = "c" + chart_key(kind, spec, language, "svg")[:8] + "-"
+    svg = (svg.replace('id="', f'id="{prefix}').replace('url(#', f'url(#{prefix}')
+           .replace('href="#', f'href="#{prefix}'))
+    label = escape(spec.get("title") or "")
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="chart" ',
+                              1))
+
+
+@dataclass(frozen=True)
+class ChartRef:
+    """A chart a report shows; drawn when the report is written, as its format needs."""
+
+    kind: str
+    spec: dict
+
+    def markup(self, for_pdf: bool = False) -> Markup:
+        if for_pdf:  # a PNG: WeasyPrint places it in no time and it looks the same everywhere
+            return img_tag(self.kind, self.spec, self.spec.get("title") or "", fmt="png")
+        return inline_svg(self.kind, self.spec)
 
 
 def img_tag(kind: str, spec: dict, alt: str, fmt: str = "png",

@@ -22,6 +22,7 @@ NAVIGATION = (
     ("programmes.index", _l("Programmes")),
     ("commitments.index", _l("Commitments")),
     ("meetings.index", _l("Meetings")),
+    ("reports.index", _l("Reports")),
 )
 
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "nb": "Norsk (bokmål)", "sv": "Svenska"}
