@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+from decimal import Decimal
 
 import matplotlib
 from babel import numbers
@@ -42,8 +43,8 @@ def number(value: float, language: str, decimals: int = 1) -> str:
 
 def percent(value: float, language: str, decimals: int = 1) -> str:
     """``71,5 %`` (da), ``71.5%`` (en): the language's own percent pattern, no false decimals."""
-    return numbers.format_percent(round(value, decimals) / 100, locale=language,
-                                  decimal_quantization=False)
+    share = Decimal(str(round(value, decimals))) / 100  # no binary noise (73.40000000000001)
+    return numbers.format_percent(share, locale=language, decimal_quantization=False)
 
 
 def render(kind: str, spec: dict, language: str, fmt: str = "svg") -> bytes:
@@ -108,8 +109,10 @@ def _stacked(figure, spec: dict, language: str) -> None:
         if total:
             axes.annotate(number(total, language, 0), (x, total), textcoords="offset points",
                           xytext=(0, 3), ha="center", fontsize=8)
-    axes.set_xticks(positions, categories, rotation=30 if len(categories) > 4 else 0,
-                    ha="right" if len(categories) > 4 else "center")
+    crowded = len(categories) > 4 or max((len(c) for c in categories), default=0) > 14
+    axes.set_xticks(positions, categories, rotation=25 if crowded else 0,
+                    ha="right" if crowded else "center")
+    axes.margins(y=0.12)  # room for the totals above the bars
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: number(value, language, 0)))
     axes.set_ylabel(spec.get("ylabel", ""))

@@ -32,6 +32,25 @@ def _programme_report_label(programme, kind: str) -> str | None:
     return None
 
 
+def development_chart(values, owner, units) -> dict | None:
+    """One indicator over time: the owner, each of its units, and the country, in one chart."""
+    indicator = values.indicator
+    periods = sorted({p for o in (owner, *units) for p in values.by_org.get(o.id, {})}
+                     )[-charts.PERIODS_SHOWN:]
+    if not periods:
+        return None
+    series = [{"label": owner.name, "values": [values.owner_value(owner, p) for p in periods]}]
+    series += [{"label": unit.name,
+                "values": [values.own(unit, p, with_confidential=False) for p in periods]}
+               for unit in units if values.by_org.get(unit.id)]
+    series.append({"label": _("Country"), "values": [values.country_value(p) for p in periods]})
+    suppressed = any(values.suppressed(u, p) for u in units for p in periods)
+    return {"title": localized(indicator.labels), "periods": periods, "series": series,
+            "percent": indicator.unit == "percent", "decimals": indicator.decimals,
+            "note": charts.suppression_note(indicator) if suppressed else None,
+            "size": (6.8, 3.4)}
+
+
 def agency_report(principal, engagement, kind: str, *, today: date | None = None) -> Report:
     today = today or date.today()
     owner = engagement.organisation
@@ -64,12 +83,10 @@ def agency_report(principal, engagement, kind: str, *, today: date | None = None
     picture = IndicatorPicture(principal, indicators)
     development = []
     for indicator in picture.shown(owner):
-        values = picture.values(indicator, owner.country)
-        for unit in [owner, *units]:
-            spec = charts.indicator_trend(unit, indicator, values=values)
-            if any(v is not None for v in spec["series"][0]["values"]):
-                development.append({"name": f"{localized(indicator.labels)}: {unit.name}",
-                                    "svg": ChartRef("trend", spec)})
+        spec = development_chart(picture.values(indicator, owner.country), owner, units)
+        if spec is not None:
+            development.append({"name": localized(indicator.labels),
+                                "svg": ChartRef("trend", spec)})
     figures = [ChartRef("stacked", charts.commitments_by_status_and_theme(commitments))
                ] if commitments else []
     if kind == "final" and commitments:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,5 +82,7 @@ def produce(build: Callable[[], Report], fmt: str, language: str) -> Output:
 
 def pdf_of(html: str) -> bytes:
     from weasyprint import HTML  # imported when first needed: it loads pango
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page
 
     return HTML(string=html).write_pdf()
