@@ -382,5 +382,17 @@ ENTRIES += [
       path=p("/public/reports/minutes/{x}", x="published")),
     w("GET", "/public/reports/owner-summary/<id:organisation_id>", PUBLIC,
       path=p("/public/reports/owner-summary/{x}", x="owner")),
+    # The same reports through the API.
+    *[Entry("GET", f"/api/v1/reports/{name}/<id:meeting_id>", READ,
+            path=p("/api/v1/reports/" + name + "/{x}", x="meeting"))
+      for name in ("minutes", "data-package")],
+    *[Entry("GET", f"/api/v1/reports/{name}/<id:organisation_id>",
+            _pattern(leader_a1=(404, 404), board_a1=(404, 404)),
+            path=p("/api/v1/reports/" + name + "/{x}", x="owner"))
+      for name in ("owner-summary", "quality")],
+    *[Entry("GET", f"/api/v1/reports/{name}/<id:engagement_id>", READ,
+            path=p("/api/v1/reports/" + name + "/{x}", x="engagement"))
+      for name in ("interim", "final")],
+    Entry("GET", "/api/v1/reports/comparison", LIST),
 ]
 MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

@@ -44,10 +44,11 @@ def _feature_blueprints():
     from app.meetings import api as meetings
     from app.organisations import api as organisations
     from app.programmes import api as programmes
+    from app.reports import api as reports
     from app.work import api as work
 
     return [accounts.blp, work.blp, organisations.blp, programmes.blp, engagements.blp,
-            meetings.blp, commitments.blp, proposals.blp, indicators.blp]
+            meetings.blp, commitments.blp, proposals.blp, indicators.blp, reports.blp]
 
 
 def init_api(app: Flask) -> Api:

@@ -27,7 +27,7 @@ matplotlib.rcParams.update({
     "axes.spines.right": False,
 })
 
-FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+FORMATS = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
 PALETTE = ("#1f5f8b", "#d08c20", "#6c757d", "#3b8b5a", "#a23b3b", "#7a5aa6", "#2a9d8f",
            "#b5838d")
 STATUS_COLOURS = {"achieved": "#3b8b5a", "in_progress": "#1f5f8b", "agreed": "#7fa7c9",
@@ -53,8 +53,10 @@ def render(kind: str, spec: dict, language: str, fmt: str = "svg") -> bytes:
     FigureCanvasAgg(figure)
     DRAW[kind](figure, spec, language)
     buffer = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else {}
-    figure.savefig(buffer, format=fmt, dpi=120 if fmt == "png" else 100, metadata=metadata)
+    options = {"metadata": {"Date": None}} if fmt == "svg" else {}
+    if fmt == "jpeg":  # for PDFs: WeasyPrint embeds a JPEG as it is, a PNG it re-encodes
+        options = {"pil_kwargs": {"quality": 88}}
+    figure.savefig(buffer, format=fmt, dpi=100 if fmt == "svg" else 120, **options)
     return buffer.getvalue()
 
 

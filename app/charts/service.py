@@ -11,7 +11,7 @@ from flask import Flask, current_app, has_app_context
 from markupsafe import Markup, escape
 
 from app.charts.cache import ChartCache, chart_key
-from app.charts.render import render
+from app.charts.render import FORMATS, render
 from app.i18n import current_language
 
 _fallback = ChartCache()  # outside an app (the benchmark, a script)
@@ -62,8 +62,8 @@ class ChartRef:
     spec: dict
 
     def markup(self, for_pdf: bool = False) -> Markup:
-        if for_pdf:  # a PNG: WeasyPrint places it in no time and it looks the same everywhere
-            return img_tag(self.kind, self.spec, self.spec.get("title") or "", fmt="png")
+        if for_pdf:  # a raster image: WeasyPrint places it in no time, the same everywhere
+            return img_tag(self.kind, self.spec, self.spec.get("title") or "", fmt="jpeg")
         return inline_svg(self.kind, self.spec)
 
 
@@ -71,6 +71,6 @@ def img_tag(kind: str, spec: dict, alt: str, fmt: str = "png",
             language: str | None = None) -> Markup:
     """An <img> with the chart as a data URI (for PDFs: WeasyPrint needs no server)."""
     content = draw(kind, spec, fmt, language)
-    mime = "image/png" if fmt == "png" else "image/svg+xml"
+    mime = FORMATS[fmt]
     return Markup('<img class="chart" alt="{}" src="data:{};base64,{}">').format(
         alt, mime, b64encode(content).decode())
