@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from flask import g
-
 from app.accounts.access import visible_commitments, visible_meetings
 from app.charts import data as charts
 from app.charts.service import ChartRef
@@ -118,5 +116,3 @@ def agency_report(principal, engagement, kind: str, *, today: date | None = None
         table=table,
     )
 
-
-__all__ = ["agency_report", "g"]

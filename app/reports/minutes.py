@@ -12,14 +12,16 @@ from __future__ import annotations
 from datetime import date
 
 from app.accounts.access import visible_commitments
+from app.commitments.status import STATUSES
 from app.errors import NotFound
 from app.i18n import _, localized
+from app.meetings.evaluation import evaluation_item
 from app.meetings.lifecycle import STATUSES as MEETING_STATUSES
 from app.meetings.models import ATTENDANCE, PARTICIPANT_ROLES
 from app.meetings.services import agenda, latest_publication
 from app.programmes.models import PARTIES
 from app.reports.common import commitment_rows
-from app.reports.render import Report
+from app.reports.render import Report, Table
 from app.themes.services import theme_name
 from app.web.formatting import format_date, local_datetime
 
@@ -80,7 +82,6 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
         scopes = {c.id: c.scope for c in visible}
         for row in commitments:
             row["scope"] = scopes[row["id"]]
-        from app.meetings.evaluation import evaluation_item
         item = evaluation_item(meeting)
         allowed = {c.id for c in visible_commitments(principal)
                    .filter(lambda c: c.engagement.organisation == organisation)}
@@ -91,7 +92,6 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
         themes = [{"name": theme_name(t.theme), "party_key": t.party,
                    "party": str(PARTIES.get(t.party, "")), "background": t.background}
                   for t in sorted(meeting.themes, key=lambda t: t.id)]
-    from app.commitments.status import STATUSES
     for line in evaluation:
         line["status_label"] = str(STATUSES.get(line["status"], ""))
 
@@ -143,8 +143,7 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
     )
 
 
-def _table(commitments) -> object:
-    from app.reports.render import Table
+def _table(commitments) -> Table:
     columns = [_("What is agreed"), _("Actions"), _("Responsible"), _("Due"), _("Status")]
     return Table(columns, [dict(zip(columns, (c["title"], c.get("actions") or "",
                                               c["responsible"], c["due"], c["status"]),

@@ -13,7 +13,7 @@ from app.accounts.access import (
     visible_organisations,
 )
 from app.db import db
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound
 from app.i18n import LANGUAGES, _, current_language, localized, normalize_language
 from app.meetings.services import get_meeting
 from app.organisations.services import get_organisation
@@ -40,14 +40,14 @@ def choice() -> tuple[str, str]:
     return fmt, language or (asked or "")
 
 
-def send(build, filename_hint: str = "") -> Response:
+def send(build, public: bool = False) -> Response:
     fmt, language = choice()
     output = produce(build, fmt, language)
     response = Response(output.content, mimetype=output.mimetype)
     disposition = "inline" if fmt in ("html", "pdf") else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{output.filename}"'
-    response.headers["Cache-Control"] = "private, no-store" if not filename_hint else \
-        "public, max-age=300"
+    # A signed-in reader's report may hold what others may not see: never kept by a proxy.
+    response.headers["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     response.headers["Content-Language"] = language
     return response
 
@@ -115,7 +115,7 @@ def public_minutes(meeting_id):
     meeting = db.Meeting.get(id=meeting_id)
     if meeting is None:
         raise NotFound(_("Nothing was found at this address."))
-    return send(lambda: minutes_report(meeting, public=True), "public")
+    return send(lambda: minutes_report(meeting, public=True), public=True)
 
 
 @bp.get("/public/reports/owner-summary/<id:organisation_id>")
@@ -123,7 +123,7 @@ def public_owner_summary(organisation_id):
     owner = db.Organisation.get(id=organisation_id)
     if owner is None or owner.kind != "school_owner":
         raise NotFound(_("Nothing was found at this address."))
-    return send(lambda: owner_summary_report(None, owner, _period(), public=True), "public")
+    return send(lambda: owner_summary_report(None, owner, _period(), public=True), public=True)
 
 
 # --- choosing a report ----------------------------------------------------------------------------
@@ -198,5 +198,3 @@ def _chosen(form: Form, options: dict) -> str | None:
     return report_url(report, subject_id, language=form.value("language"),
                       format=form.value("format"), period=form.value("period"))
 
-
-__all__ = ["bp", "InvalidInput"]
