@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from decimal import Decimal
 
 import matplotlib
@@ -67,6 +68,11 @@ def _value_formatter(spec: dict, language: str):
     return lambda value: number(value, language, decimals)
 
 
+def _wrapped(title: str, width: int = 80) -> str:
+    """Long indicator names on two lines rather than cut off at the figure's edge."""
+    return "\n".join(textwrap.wrap(title, width)) if title else ""
+
+
 def _trend(figure, spec: dict, language: str) -> None:
     axes = figure.add_subplot()
     periods = spec["periods"]
@@ -89,7 +95,7 @@ def _trend(figure, spec: dict, language: str) -> None:
     axes.set_xticks(positions, periods)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: show(value)))
     axes.set_ylabel(spec.get("ylabel", ""))
-    axes.set_title(spec.get("title", ""), loc="left", fontsize=10)
+    axes.set_title(_wrapped(spec.get("title", "")), loc="left", fontsize=10)
     axes.grid(axis="y", color="#e5e5e5")
     if any(any(v is not None for v in s["values"]) for s in spec["series"]):
         axes.legend(loc="best", fontsize=8, frameon=False)
@@ -174,9 +180,9 @@ def _hbars(figure, spec: dict, language: str) -> None:
     axes.set_yticks(positions, categories, fontsize=7)
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: show(value)))
-    axes.set_title(spec.get("title", ""), loc="left", fontsize=10)
+    axes.set_title(_wrapped(spec.get("title", "")), loc="left", fontsize=10)
     if any(ref["value"] is not None for ref in spec.get("references", [])):
-        axes.legend(loc="lower right", fontsize=7, frameon=True)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     if spec.get("note"):
         figure.text(0.01, 0.002, spec["note"], fontsize=7, color="#555555")
 

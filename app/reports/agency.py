@@ -100,7 +100,8 @@ def agency_report(principal, engagement, kind: str, *, today: date | None = None
         template="agency.html", title=label,
         subtitle=f"{owner.name} · {localized(programme.labels)} {engagement.period}",
         filename=f"{kind}-report-{engagement.id}",
-        confidential=any(r["confidential"] for r in rows),
+        confidential=any(r["confidential"] for r in rows) or any(
+            i.confidential for i in picture.shown(owner)),
         context={"kind": kind, "history": history, "agreed_on": agreed_on,
                  "starts_on": format_date(engagement.starts_on),
                  "ends_on": format_date(engagement.ends_on) if engagement.ends_on else "",

@@ -39,7 +39,10 @@ def comparison_chart(picture: IndicatorPicture, indicator, owner, units) -> dict
         return None
     period = periods[-1]
     suppressed = any(values.suppressed(u, period) for u in units)
-    return {"title": f"{localized(indicator.labels)} ({period})",
+    title = f"{localized(indicator.labels)} ({period})"
+    if indicator.confidential:
+        title += " – " + _("Confidential")
+    return {"title": title,
             "categories": [u.name for u in units],
             "values": [values.own(u, period, with_confidential=not picture.public)
                        for u in units],
@@ -110,7 +113,8 @@ def owner_summary(principal, owner, period: str | None = None, *, public: bool =
         template="owner_summary.html",
         title=_("Summary of the talks %(period)s", period=period),
         subtitle=owner.name, filename=f"owner-summary-{owner.id}", public=public,
-        confidential=not public and any(r["confidential"] for r in rows),
+        confidential=not public and (any(r["confidential"] for r in rows) or any(
+            i.confidential for i in picture.shown(owner))),
         context={"period": period, "schools": schools, "themes": themes.most_common(),
                  "by_status": [(str(STATUSES[s]), by_status[s]) for s in STATUSES
                                if by_status[s]],

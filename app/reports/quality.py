@@ -43,12 +43,13 @@ def quality_report(principal, owner, period: str | None = None, *,
     if not units:
         units = sorted((u for u in owner.children), key=lambda u: u.name)
     picture = IndicatorPicture(principal, [])
-    sections, table_rows = [], []
+    sections, table_rows, secret = [], [], False
     for key, (heading, parts) in CONTENTS.items():
         blocks = []
         for indicator in _indicators(owner.country, parts):
             if not charts.may_see_indicator(principal, indicator, owner):
                 continue
+            secret = secret or indicator.confidential
             values = picture.values(indicator, owner.country)
             owner_trend = charts.indicator_trend(owner, indicator, values=values)
             seen = sorted({p for u in units for p in values.by_org.get(u.id, {})})
@@ -82,7 +83,7 @@ def quality_report(principal, owner, period: str | None = None, *,
         template="quality.html",
         title=_("Quality and development report %(period)s", period=period),
         subtitle=owner.name, filename=f"quality-report-{owner.id}",
-        confidential=any(r["confidential"] for r in rows),
+        confidential=secret or any(r["confidential"] for r in rows),
         context={"sections": sections, "commitments": rows, "timeliness": timeliness,
                  "period": period},
         table=Table(columns, table_rows),
