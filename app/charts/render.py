@@ -131,7 +131,10 @@ def _stacked(figure, spec: dict, language: str) -> None:
 
 
 def _year_wheel(figure, spec: dict, language: str) -> None:
-    axes = figure.add_subplot(projection="polar")
+    """The twelve months as a wheel, a dot per step (green when done); the steps listed
+    beside it with their month."""
+    grid = figure.add_gridspec(1, 2, width_ratios=(1, 1.25)) if spec.get("legend") else None
+    axes = figure.add_subplot(grid[0, 0] if grid else 111, projection="polar")
     axes.set_theta_direction(-1)
     axes.set_theta_offset(math.pi / 2)
     width = 2 * math.pi / 12
@@ -142,6 +145,7 @@ def _year_wheel(figure, spec: dict, language: str) -> None:
                  color=colour, edgecolor="white")
     axes.set_xticks([(m - 1) * width + width / 2 for m in range(1, 13)], spec["months"])
     axes.set_yticks([])
+    axes.grid(False)
     axes.spines["polar"].set_visible(False)
     by_month: dict[int, list[dict]] = {}
     for step in spec["steps"]:
@@ -152,10 +156,13 @@ def _year_wheel(figure, spec: dict, language: str) -> None:
             axes.plot([angle], [0.6 + row * 0.3], marker="o", markersize=5,
                       color="#3b8b5a" if step.get("done") else "#1f5f8b")
     axes.set_title(spec.get("title", ""), fontsize=10)
-    if spec.get("legend"):
-        lines = [f"{step['month_name']}: {step['label']}" for step in spec["steps"]][:14]
-        figure.text(1.0, 0.5, "\n".join(lines), fontsize=7, va="center", ha="left",
-                    transform=axes.transAxes)
+    if grid:
+        listing = figure.add_subplot(grid[0, 1])
+        listing.axis("off")
+        lines = [textwrap.shorten(f"{step['month_name']}: {step['label']}", 52,
+                                  placeholder="…") for step in spec["steps"][:16]]
+        listing.text(0.0, 0.5, "\n".join(lines), fontsize=7, va="center", ha="left",
+                     linespacing=1.5, transform=listing.transAxes)
 
 
 DRAW = {"trend": _trend, "stacked": _stacked, "year_wheel": _year_wheel}
