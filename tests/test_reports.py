@@ -199,3 +199,26 @@ def test_the_reports_page_previews_and_refuses_a_wrong_choice(reporting):
     assert "Vælg et format på listen." in body and "Vælg, hvad rapporten handler om" in body
     bad = client.get(f"/reports/owner-summary/{ids['DK']}", query_string={"format": "doc"})
     assert bad.status_code in (400, 422)
+
+
+def test_reports_through_the_api(app, reporting):
+    from app.accounts.services import issue_token
+
+    _client, ids = reporting
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        secret = issue_token(db.User.get(email="admin@nordialog.demo"), "reports").secret
+        commit()
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "nb"}
+    pdf = api.get(f"/api/v1/reports/interim/{ids['skoldialogen']}?format=pdf&language=sv",
+                  headers=headers)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "Delredovisning" in pdf_text(pdf.data)
+    html = api.get(f"/api/v1/reports/owner-summary/{ids['DK']}", headers=headers)
+    assert html.status_code == 200 and "Oversikt" in html.get_data(as_text=True)  # nb
+    wrong = api.get(f"/api/v1/reports/owner-summary/{ids['DK']}?format=doc", headers=headers)
+    assert wrong.status_code == 422 and set(wrong.json) >= {"code", "status", "message",
+                                                            "errors"}
+    assert "format" in str(wrong.json["errors"])
+    assert api.get(f"/api/v1/reports/quality/{ids['DK']}").status_code == 401
