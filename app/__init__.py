@@ -33,6 +33,7 @@ def _build(config_override: dict | None) -> Flask:
     from app.accounts import views as accounts_views
     from app.accounts.auth import init_auth
     from app.api import init_api
+    from app.charts.service import init_charts
     from app.config import PROJECT_ROOT, load_config
     from app.db import DatabaseUrl, init_db, open_database
     from app.errors import register_error_handlers
@@ -55,6 +56,7 @@ def _build(config_override: dict | None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_views.bp)
     init_formatting(app)
+    init_charts(app)
     for blueprint in _web_blueprints():
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -65,6 +67,7 @@ def _build(config_override: dict | None) -> Flask:
 
 def _web_blueprints() -> list:
     from app import web
+    from app.charts import views as charts
     from app.checks import views as checks
     from app.commitments import views as commitments
     from app.engagements import views as engagements
@@ -74,11 +77,12 @@ def _web_blueprints() -> list:
     from app.organisations import views as organisations
     from app.programmes import views as programmes
     from app.public import views as public
+    from app.reports import views as reports
     from app.selection import views as selection
 
     return [web.bp, organisations.bp, programmes.bp, engagements.bp, meetings.bp,
             commitments.bp, indicators.bp, public.bp, notify.bp, checks.bp,
-            selection.bp]
+            selection.bp, charts.bp, reports.bp]
 
 
 def _require_current_schema(url, migrations_dir: str) -> None:

@@ -448,4 +448,43 @@ ENTRIES += [
     w("POST", "/weak-results/selection", WEB_SIGNED_IN, json=lambda ids: {"programme": "nope"}),
 ]
 
+# --- charts, the data package and reports ---------------------------------------------------------
+CHART = '<any("svg", "png"):fmt>'
+# An owner's reports: its office (and above) and the agency it works with; not its schools.
+OWNER_READ = web(_pattern(leader_a1=(404, 404), board_a1=(404, 404)))
+ENTRIES += [
+    w("GET", f"/charts/organisations/<id:organisation_id>/indicators/<key>.{CHART}", WEB_READ,
+      path=p("/charts/organisations/{x}/indicators/test_well_being.svg", x="organisation")),
+    *[w("GET", f"/charts/engagements/<id:engagement_id>/{kind}.{CHART}", WEB_READ,
+        path=p("/charts/engagements/{x}/" + kind + ".svg", x="engagement"))
+      for kind in ("commitments", "timeliness", "year-wheel")],
+    w("GET", "/reports", WEB_LIST),
+    w("GET", "/reports/comparison", WEB_LIST),
+    w("GET", "/reports/minutes/<id:meeting_id>", WEB_READ,
+      path=p("/reports/minutes/{x}", x="meeting")),
+    w("GET", "/meetings/<id:meeting_id>/data-package", WEB_READ,
+      path=p("/meetings/{x}/data-package", x="meeting")),
+    *[w("GET", f"/reports/{name}/<id:organisation_id>", OWNER_READ,
+        path=p("/reports/" + name + "/{x}", x="owner"))
+      for name in ("owner-summary", "quality")],
+    w("GET", '/reports/engagements/<id:engagement_id>/<any("interim", "final"):kind>', WEB_READ,
+      path=p("/reports/engagements/{x}/interim", x="engagement")),
+    # Public reports: published minutes and owners' summaries, for everyone.
+    w("GET", "/public/reports/minutes/<id:meeting_id>", PUBLIC,
+      path=p("/public/reports/minutes/{x}", x="published")),
+    w("GET", "/public/reports/owner-summary/<id:organisation_id>", PUBLIC,
+      path=p("/public/reports/owner-summary/{x}", x="owner")),
+    # The same reports through the API.
+    *[Entry("GET", f"/api/v1/reports/{name}/<id:meeting_id>", READ,
+            path=p("/api/v1/reports/" + name + "/{x}", x="meeting"))
+      for name in ("minutes", "data-package")],
+    *[Entry("GET", f"/api/v1/reports/{name}/<id:organisation_id>",
+            _pattern(leader_a1=(404, 404), board_a1=(404, 404)),
+            path=p("/api/v1/reports/" + name + "/{x}", x="owner"))
+      for name in ("owner-summary", "quality")],
+    *[Entry("GET", f"/api/v1/reports/{name}/<id:engagement_id>", READ,
+            path=p("/api/v1/reports/" + name + "/{x}", x="engagement"))
+      for name in ("interim", "final")],
+    Entry("GET", "/api/v1/reports/comparison", LIST),
+]
 MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

@@ -37,6 +37,11 @@ def demo_pages(app):
             "meeting": f"/meetings/{meeting.id}", "commitments": "/commitments",
             "commitment": f"/commitments/{commitment.id}", "meetings": "/meetings",
             "public": f"/public/minutes/{meeting.id}",
+            "reports": f"/reports?report=owner_summary&subject=owner:{school.parent.id}"
+                       "&format=html",
+            "data package": f"/meetings/{meeting.id}/data-package",
+            "owner summary": f"/reports/owner-summary/{school.parent.id}",
+            "public minutes report": f"/public/reports/minutes/{meeting.id}",
         }
 
 

@@ -159,4 +159,16 @@ def test_a_swedish_agency_officer_follows_the_owner(demo, new_page):
         "Samverkan" in officer.locator("h1").inner_text()
     assert officer.locator("html").get_attribute("lang") == "sv"
     screenshot(officer, "sv-engagement")
+    # The engagement's interim report (delredovisning), in Swedish, from the engagement page.
+    officer.click("nav.report-links a:text-is('Delredovisning')")
+    assert officer.locator("html").get_attribute("lang") == "sv"
+    assert officer.locator("h1").inner_text() == "Delredovisning"
+    body = officer.locator("body").inner_text()
+    for heading in ("Överenskommelsen", "Nulägesanalys", "Åtgärdsplan",
+                    "Insatser och deras status", "Indikatorernas utveckling"):
+        assert heading in body
+    assert "Ekby kommun (demo)" in officer.locator(".lead").inner_text()
+    screenshot(officer, "sv-interim-report")
+    pdf = officer.request.get(officer.url + "?format=pdf&language=sv")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
 

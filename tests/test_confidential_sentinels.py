@@ -56,3 +56,99 @@ def test_confidential_changes_stay_out_of_logs_and_audit(app, client, world, cap
                                       and e.entity_id == world.c_a1_conf).first()
     assert "SENTINEL" not in entries
     assert update.changes["title"] == {"before": "[confidential]", "after": "[confidential]"}
+
+
+# --- public reports and charts ------------------------------------------------------------------
+
+SMALL_GROUP_VALUE = 123.456  # from 3 pupils, where 5 is the least that may be published
+REPORT_SENTINELS = SENTINELS + ("987,7", "987.7", "123,5", "123.5", "123,46", "123.46")
+
+
+def _plant_for_reports(app, world):
+    """A confidential commitment on the published meeting (republished), and a small group's
+    value on a published indicator of school A1."""
+    from app.commitments.services import record_commitment
+    from app.meetings.services import approve_minutes, publish_minutes, revise_published_minutes
+
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        meeting = db.Meeting[world.m_pub]
+        record_commitment(meeting.engagement, meeting=meeting, title=SENTINEL_TITLE + "-M",
+                          actions="SENTINEL-ACTIONS-7f3a", confidential=True,
+                          due_date=meeting.starts_at.date().replace(year=2027),
+                          responsible_organisation=meeting.engagement.organisation)
+        record_commitment(meeting.engagement, meeting=meeting, title="Public agreement",
+                          due_date=meeting.starts_at.date().replace(year=2027),
+                          responsible_organisation=meeting.engagement.organisation)
+        revise_published_minutes(meeting)
+        meeting.status = "minutes_drafted"
+        approve_minutes(meeting)
+        publish_minutes(meeting)
+        small = db.Indicator(key="test_small_groups", labels={"en": "Small", "da": "Lille",
+                                                             "nb": "Liten", "sv": "Liten"},
+                             unit="percent", direction="higher_is_better", source="Test",
+                             min_group_size=5)
+        for organisation in (db.Organisation[world.a1], db.Organisation[world.a2]):
+            db.Observation(organisation=organisation, indicator=small, period="2025/26",
+                           value=SMALL_GROUP_VALUE, group_size=3)
+        programme = db.Engagement[world.e_a1].programme
+        for position, indicator in enumerate((small, db.Indicator[world.secret]), start=1):
+            db.ProgrammeIndicator(programme=programme, indicator=indicator, position=position)
+        db.commit()
+
+
+def _texts(response) -> str:
+    """What a reader could read in a response, whatever its format."""
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    body = response.get_data()
+    if response.mimetype == "application/pdf":
+        return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return " ".join(archive.read(name).decode("utf-8", "replace")
+                            for name in archive.namelist())
+    return body.decode("utf-8-sig", "replace")
+
+
+def test_no_sentinel_in_any_public_report_or_chart(app, world):
+    _plant_for_reports(app, world)
+    visitor = app.test_client()
+    paths = [f"/public/reports/minutes/{world.m_pub}", f"/public/minutes/{world.m_pub}",
+             *[f"/public/reports/owner-summary/{world.ids[o]}"
+               for o in ("owner_a", "owner_b", "owner_s")]]
+    seen_public_agreement = False
+    for path in paths:
+        for fmt in ("html", "pdf", "csv", "xlsx"):
+            for language in ("da", "nb", "sv", "en"):
+                response = visitor.get(path, query_string={"format": fmt, "language": language})
+                assert response.status_code == 200, (path, fmt, language)
+                text = _texts(response)
+                leaks = [s for s in REPORT_SENTINELS if s in text]
+                assert leaks == [], (path, fmt, language, leaks)
+                seen_public_agreement |= "Public agreement" in text
+    assert seen_public_agreement  # the positive control: the published agreement is there
+    # Charts are never served to the public; the signed-in routes send a visitor to sign in.
+    chart = visitor.get(f"/charts/organisations/{world.a1}/indicators/test_national_test.svg")
+    assert chart.status_code == 302
+
+
+def test_small_groups_are_suppressed_in_internal_reports_too(app, world):
+    _plant_for_reports(app, world)
+    office = app.test_client()
+    with office.session_transaction() as session:
+        session["_user_id"] = str(world.office_a)
+        session["_fresh"] = True
+    for path in (f"/reports/owner-summary/{world.owner_a}",
+                 f"/meetings/{world.m_pub}/data-package",
+                 f"/charts/organisations/{world.a1}/indicators/test_small_groups.svg"):
+        for fmt in (("svg",) if "/charts/" in path else ("html", "csv")):
+            response = office.get(path, query_string={"format": fmt, "language": "da"})
+            assert response.status_code == 200, path
+            assert not any(s in _texts(response) for s in ("123,5", "123.5", "123,46")), path
+    # The school office may read the confidential national test value in its data package.
+    package = office.get(f"/meetings/{world.m_pub}/data-package?language=en").get_data(True)
+    assert "987.7" in package and "Confidential" in package

@@ -46,12 +46,13 @@ def _feature_blueprints():
     from app.notify import api as notify
     from app.organisations import api as organisations
     from app.programmes import api as programmes
+    from app.reports import api as reports
     from app.selection import api as selection
     from app.work import api as work
 
     return [accounts.blp, work.blp, organisations.blp, programmes.blp, engagements.blp,
             meetings.blp, commitments.blp, proposals.blp, indicators.blp,
-            notify.blp, checks.blp, selection.blp]
+            notify.blp, checks.blp, selection.blp, reports.blp]
 
 
 def init_api(app: Flask) -> Api:

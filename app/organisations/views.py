@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, g, render_template
-from pony.orm import desc
+from pony.orm import desc, select
 
 from app.accounts.access import (
     visible_commitments,
@@ -15,8 +15,10 @@ from app.accounts.access import (
 )
 from app.commitments.status import OPEN, STATUSES
 from app.commitments.tracking import track_many
+from app.db import db
 from app.engagements.models import STATUSES as ENGAGEMENT_STATUSES
-from app.organisations.models import COUNTRIES, KINDS
+from app.i18n import localized
+from app.organisations.models import COUNTRIES, KINDS, UNIT_KINDS
 from app.organisations.services import ancestors, get_organisation
 from app.web import signed_in
 from app.web.pages import allowed, record
@@ -67,4 +69,27 @@ def detail(organisation_id):
         engagements=engagements, meetings=meetings, commitments=commitments, units=units,
         flags=track_many(commitments),
         kinds=KINDS, statuses=STATUSES, engagement_statuses=ENGAGEMENT_STATUSES,
-        today=date.today(), may_manage=allowed("manage", organisation))
+        today=date.today(), may_manage=allowed("manage", organisation),
+        indicator_keys=_charted_indicators(principal, organisation, engagements))
+
+
+def _charted_indicators(principal, organisation, engagements) -> list[tuple[str, str]]:
+    """The unit's programme indicators with values, as (key, name), that the reader may see."""
+    from app.charts.data import may_see_indicator
+
+    if organisation.kind not in UNIT_KINDS:
+        return []
+    shown, seen = [], set()
+    with_values = set(select(o.indicator.key for o in db.Observation
+                             if o.organisation == organisation))
+    for engagement in engagements:
+        if engagement.organisation != organisation:
+            continue
+        for link in sorted(engagement.programme.indicators, key=lambda i: i.position):
+            indicator = link.indicator
+            if indicator.key in seen or indicator.key not in with_values:
+                continue
+            seen.add(indicator.key)
+            if may_see_indicator(principal, indicator, organisation):
+                shown.append((indicator.key, localized(indicator.labels)))
+    return shown[:8]

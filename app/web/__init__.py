@@ -23,6 +23,7 @@ NAVIGATION = (
     ("commitments.index", _l("Commitments")),
     ("meetings.index", _l("Meetings")),
     ("selection.index", _l("Weak results")),
+    ("reports.index", _l("Reports")),
 )
 
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "nb": "Norsk (bokmål)", "sv": "Svenska"}

@@ -1,0 +1,88 @@
+"""Writing a report in a format and a language: HTML (Jinja), PDF (WeasyPrint), CSV, XLSX."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import render_template
+from flask_babel import force_locale
+
+from app.common.spreadsheets import write_csv, write_xlsx
+from app.errors import InvalidInput
+from app.i18n import LANGUAGES, _
+
+FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass
+class Table:
+    """A report's main table: what CSV and XLSX contain (cells made formula-safe on export)."""
+
+    columns: list[str]
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    template: str
+    title: str
+    subtitle: str
+    filename: str
+    context: dict = field(default_factory=dict)
+    table: Table | None = None
+    confidential: bool = False   # contains data that must not be published
+    public: bool = False
+
+
+@dataclass
+class Output:
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+def check_choice(fmt: str, language: str) -> None:
+    errors = {}
+    if fmt not in FORMATS:
+        errors["format"] = [_("Choose one of: %(choices)s.", choices=", ".join(FORMATS))]
+    if language not in LANGUAGES:
+        errors["language"] = [_("Choose one of: %(choices)s.", choices=", ".join(LANGUAGES))]
+    if errors:
+        raise InvalidInput(_("The report could not be made."), errors)
+
+
+def produce(build: Callable[[], Report], fmt: str, language: str) -> Output:
+    """Build the report in ``language`` (labels, numbers, dates) and write it as ``fmt``."""
+    check_choice(fmt, language)
+    with force_locale(language):
+        report = build()
+        name = f"{report.filename}-{language}.{fmt}"
+        if fmt in ("csv", "xlsx"):
+            table = report.table or Table([_("Report")], [])
+            writer = write_csv if fmt == "csv" else write_xlsx
+            sheet = "".join(" " if ch in "[]:*?/\\" else ch for ch in report.title)
+            args = (table.columns, table.rows) if fmt == "csv" else (
+                table.columns, table.rows, sheet)
+            return Output(writer(*args), FORMATS[fmt], name)
+        html = render_template(f"reports/{report.template}", report=report, language=language,
+                               for_pdf=fmt == "pdf", generated_on=date.today(),
+                               **report.context)
+        if fmt == "html":
+            return Output(html.encode(), FORMATS[fmt], name)
+        return Output(pdf_of(html), FORMATS[fmt], name)
+
+
+def pdf_of(html: str) -> bytes:
+    from weasyprint import HTML  # imported when first needed: it loads pango
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page
+
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,151 @@
+"""Charts: a school against its owner and country, commitments, follow-up timeliness and the
+year wheel; localized labels, suppression, content caching and access to the chart routes."""
+
+import time
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+
+from app.charts import data
+from app.charts.cache import ChartCache
+from app.charts.render import render
+from app.charts.service import cache, draw
+from app.organisations.services import create_organisation
+from tests.factories import labels, make_commitment, make_owner, make_school
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def texts(svg: bytes) -> str:
+    root = ET.fromstring(svg)
+    return " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+
+
+@pytest.fixture
+def indicator_world(tx):
+    owner = make_owner("Chartby")
+    schools = [make_school(owner) for _ in range(3)]
+    other_owner = make_owner("Elsewhere")
+    far = make_school(other_owner)
+    agency = create_organisation(name="Styrelsen", kind="national_agency", country="DK",
+                                 official_code="chart-agency")
+    indicator = tx.Indicator(key="chart_reading", labels=labels("Reading"), unit="percent",
+                             direction="higher_is_better", source="Test", min_group_size=5)
+    rows = [  # (organisation, period, value, group size)
+        (schools[0], "2023/24", 70.5, 40), (schools[0], "2024/25", 71.5, 40),
+        (schools[0], "2025/26", 90.0, 3),  # too small a group: suppressed everywhere
+        (schools[1], "2023/24", 60.0, 40), (schools[1], "2024/25", 62.0, 40),
+        (schools[2], "2024/25", 64.0, 40), (far, "2023/24", 50.0, 40),
+        (far, "2024/25", 52.0, 40),
+        (owner, "2023/24", 66.0, 400),   # the owner's official figure wins over the mean
+        (agency, "2024/25", 58.0, 50000),
+    ]
+    for organisation, period, value, size in rows:
+        tx.Observation(organisation=organisation, indicator=indicator, period=period,
+                       value=value, group_size=size)
+    return {"owner": owner, "schools": schools, "indicator": indicator}
+
+
+def test_a_school_is_shown_against_its_owner_and_its_country(app, indicator_world):
+    school, indicator = indicator_world["schools"][0], indicator_world["indicator"]
+    spec = data.indicator_trend(school, indicator)
+    assert spec["periods"] == ["2023/24", "2024/25", "2025/26"]
+    own, owner, country = (s["values"] for s in spec["series"])
+    assert own == [70.5, 71.5, None]            # 2025/26 suppressed (3 < 5)
+    assert owner[0] == 66.0                     # the owner's own observation
+    assert owner[1] == pytest.approx((71.5 + 62.0 + 64.0) / 3)  # else its schools' mean
+    assert owner[2] is None                     # nothing publishable that year
+    assert country[1] == 58.0                   # the national agency's figure
+    assert country[0] == pytest.approx((70.5 + 60.0 + 50.0) / 3)  # else all units' mean
+    assert "5" in spec["note"]
+
+
+def test_chart_labels_and_numbers_are_in_the_readers_language(app, indicator_world):
+    school, indicator = indicator_world["schools"][0], indicator_world["indicator"]
+    with app.test_request_context(), force_locale("da"):
+        danish = texts(draw("trend", data.indicator_trend(school, indicator)))
+    with app.test_request_context(), force_locale("en"):
+        english = texts(draw("trend", data.indicator_trend(school, indicator)))
+    assert "71,5" in danish and "71.5" not in danish
+    assert "71.5" in english
+    assert "Reading (da)" in danish and "Reading" in english
+    assert "Danmark" in danish and "Denmark" in english
+    assert "90" not in danish.replace("2025", "")  # the suppressed value is not drawn
+
+
+def test_commitments_and_timeliness_charts_count_by_theme_status_and_month(app, tx):
+    first = make_commitment(title="A", follow_up_interval_days=30)
+    make_commitment(first.engagement, title="B", status="proposed")
+    with app.test_request_context(), force_locale("sv"):
+        spec = data.commitments_by_status_and_theme(first.engagement.commitments)
+        assert spec["categories"] == ["Inget tema"]
+        assert {s["key"]: s["values"] for s in spec["stacks"]} == {"proposed": [1],
+                                                                   "agreed": [1]}
+        timely = data.follow_up_timeliness([first], date(2027, 1, 1))
+        assert sum(sum(s["values"]) for s in timely["stacks"]) == 1  # one follow-up overdue
+        svg = texts(draw("stacked", timely))
+    assert "okt. 2025" in svg or "okt 2025" in svg  # the month it was expected, in Swedish
+
+
+def test_the_year_wheel_names_months_in_the_readers_language(app, tx):
+    from app.engagements.services import year_wheel
+    commitment = make_commitment()
+    engagement = commitment.engagement
+    with app.test_request_context(), force_locale("nb"):
+        spec = data.year_wheel(engagement, year_wheel(engagement), date(2026, 3, 1))
+        svg = texts(draw("year_wheel", spec))
+    assert "nov." in svg or "nov" in svg
+    assert "november" in svg  # the legend lists each step with its month
+
+
+def test_a_repeated_chart_comes_from_the_cache_quickly(app, indicator_world):
+    school, indicator = indicator_world["schools"][0], indicator_world["indicator"]
+    with app.test_request_context(), force_locale("da"):
+        spec = data.indicator_trend(school, indicator)
+        before = cache().misses
+        first = draw("trend", spec, "png")
+        started = time.perf_counter()
+        again = draw("trend", spec, "png")
+        elapsed = time.perf_counter() - started
+        assert cache().misses == before + 1
+        assert again is first and elapsed < 0.02
+        assert first.startswith(b"\x89PNG")
+        # Another language is another chart.
+        draw("trend", spec, "png", language="sv")
+        assert cache().misses == before + 2
+
+
+def test_the_disk_cache_keeps_charts_across_processes(tmp_path):
+    spec = {"title": "T", "periods": ["2024"], "series": [{"label": "S", "values": [1.0]}]}
+    calls = []
+
+    def drawn():
+        calls.append(1)
+        return render("trend", spec, "en")
+
+    ChartCache(directory=tmp_path).get_or_render("k" * 64, drawn)
+    fresh = ChartCache(directory=tmp_path)
+    assert fresh.get_or_render("k" * 64, drawn).startswith(b"<?xml")
+    assert len(calls) == 1 and fresh.hits == 1
+
+
+def _signed_in(app, world, person):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(world.ids[person])
+        session["_fresh"] = True
+    return client
+
+
+def test_confidential_indicator_charts_only_for_readers_allowed(app, world):
+    leader = _signed_in(app, world, "leader_a1")
+    board = _signed_in(app, world, "board_a1")
+    path = f"/charts/organisations/{world.a1}/indicators/test_national_test.svg"
+    shown = leader.get(path)
+    assert shown.status_code == 200 and shown.mimetype == "image/svg+xml"
+    assert b"987,7" in shown.data or b"987.7" in shown.data
+    assert board.get(path).status_code == 404
+    assert board.get(path.replace("test_national_test", "test_well_being")).status_code == 200
+    assert app.test_client().get(path).status_code == 302  # to sign in
