@@ -1,6 +1,7 @@
 """No English left on Danish, Norwegian or Swedish pages: every reachable page is rendered in
 each language and searched for the English source of any message that has a translation."""
 
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -138,3 +139,104 @@ def test_seed_content_is_complete_in_every_language(app):
                     if texts and any(not texts.get(language) for language in LANGUAGES):
                         missing.append(f"{entity.__name__} {row.id} {attribute}")
         assert missing == []
+
+
+# --- reports, e-mails and calendars: what leaves the pages is translated too -------------------
+
+def leftovers_in(texts: dict[str, str], language: str) -> list[str]:
+    phrases = english_phrases(language)
+    return sorted({f"{where}: {phrase!r}" for where, text in texts.items()
+                   for phrase in phrases if re.search(rf"\b{re.escape(phrase)}\b", text)})
+
+
+def report_addresses(app) -> list[str]:
+    """One report of each kind per subject kind, for up to two subjects each (the first in
+    each country where the subjects differ by country)."""
+    from app.accounts.access import principal_for
+    from app.reports.catalogue import REPORTS, report_url
+    from app.reports.views import subjects
+
+    with app.test_request_context(), db_session:
+        admin = app.extensions["nordialog.db"].User.get(email="admin@nordialog.demo")
+        options = subjects(principal_for(admin))
+        addresses = []
+        for report, (_label, kind) in REPORTS.items():
+            chosen = options[kind][:2] if kind else [(None, None)]
+            if kind == "owner":  # the quality report is Norwegian, the summaries every owner
+                chosen = options[kind]
+            for value, _name in chosen:
+                subject_id = int(value.split(":", 1)[1]) if value else None
+                addresses.append(report_url(report, subject_id))
+        return addresses
+
+
+@pytest.mark.parametrize("language", ["da", "nb", "sv"])
+def test_no_english_in_reports(admin_client, engine, language):
+    from pypdf import PdfReader
+
+    if engine == "postgresql":
+        pytest.skip("reports read the same text on both engines; one is enough")
+    texts, pdfs = {}, 0
+    for address in report_addresses(admin_client.application):
+        separator = "&" if "?" in address else "?"
+        page = admin_client.get(f"{address}{separator}language={language}&format=html")
+        if page.status_code == 422:  # e.g. an owner without the country's quality report data
+            continue
+        assert page.status_code == 200, (address, page.status_code)
+        texts[f"{address} html"] = visible_text(page.text)
+        if pdfs < 8:  # PDFs hold the same labels; a sample of each kind keeps the test quick
+            pdf = admin_client.get(f"{address}{separator}language={language}&format=pdf")
+            assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+            reader = PdfReader(io.BytesIO(pdf.data))
+            text = " ".join(page.extract_text() or "" for page in reader.pages)
+            texts[f"{address} pdf"] = re.sub(r"\s+", " ", text)
+            pdfs += 1
+    assert len(texts) >= 10
+    assert leftovers_in(texts, language) == []
+
+
+def test_no_english_in_e_mails(admin_client, engine):
+    """Reminders, digests and a password reset, each in its recipient's language."""
+    from app.notify.reminders import plan
+
+    app = admin_client.application
+    if engine == "postgresql":
+        pytest.skip("the e-mails read the same on both engines; one is enough")
+    anonymous = app.test_client()
+    form = anonymous.get("/forgot-password?lang=sv")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    anonymous.post("/forgot-password?lang=sv",
+                   data={"email": "rektor@ekby.demo", "csrf_token": token})
+    with app.app_context(), db_session:
+        plan(digest=True)
+        commit()
+        db = app.extensions["nordialog.db"]
+        messages = list(db.OutboxMessage.select())
+        by_language: dict[str, dict[str, str]] = {}
+        for message in messages:
+            by_language.setdefault(message.language, {})[
+                f"{message.kind} to {message.recipient}"] = f"{message.subject} {message.body}"
+    kinds = {where.split(" ")[0] for texts in by_language.values() for where in texts}
+    assert {"digest", "password_reset"} <= kinds, kinds
+    for language in ("da", "nb", "sv"):
+        assert by_language.get(language), f"no e-mail in {language}"
+        assert leftovers_in(by_language[language], language) == []
+
+
+@pytest.mark.parametrize("language", ["da", "nb", "sv"])
+def test_no_english_in_calendars(admin_client, engine, language):
+    from icalendar import Calendar
+
+    if engine == "postgresql":
+        pytest.skip("the calendars read the same on both engines; one is enough")
+    texts = {}
+    for organisation_id in range(1, 30):
+        response = admin_client.get(f"/organisations/{organisation_id}/calendar.ics"
+                                    f"?lang={language}")
+        if response.status_code != 200:
+            continue
+        for event in Calendar.from_ical(response.data).walk("VEVENT"):
+            texts[f"{organisation_id} {event.get('UID')}"] = (
+                f"{event.get('SUMMARY', '')} {event.get('DESCRIPTION', '')}")
+    assert len(texts) > 5
+    assert leftovers_in(texts, language) == []
