@@ -36,6 +36,7 @@ def _web(client, app, world, role: str, entry, path: str, ids: dict):
         with client.session_transaction() as session:
             session["_user_id"] = str(world.ids[role])
             session["_fresh"] = True
+            session["generation"] = 1  # what signing in records (a new account's generation)
     if entry.method == "GET":
         return client.get(path)
     page = client.get("/sign-in")

@@ -116,3 +116,18 @@ def test_the_api_ignores_session_cookies(client, people):
     response = client.get("/api/v1/anything")
     # Signed in on the web, but the API sees an anonymous request (and no such route).
     assert response.status_code == 404
+
+
+def test_signing_out_ends_every_copy_of_the_session(app, people):
+    """A cookie copied before signing out (another tab, another device, a thief) stops
+    working when the person signs out."""
+    browser, copy = app.test_client(), app.test_client()
+    assert sign_in(browser, "mette@example.dk", PASSWORD).status_code == 302
+    cookie = browser.get_cookie("session")
+    copy.set_cookie(cookie.key, cookie.value)
+    assert copy.get("/").status_code == 200  # the copy works while the session lasts
+    token = csrf_token(browser, "/")
+    assert browser.post("/sign-out", data={"csrf_token": token}).status_code == 302
+    assert copy.get("/").status_code == 302  # sent to sign in
+    assert sign_in(browser, "mette@example.dk", PASSWORD).status_code == 302
+    assert browser.get("/").status_code == 200  # signing in again works

@@ -74,7 +74,12 @@ def init_auth(app: Flask) -> None:
             user = db.User.get(id=int(user_id))
         except (TypeError, ValueError, OverflowError):
             return None
-        return user if user is not None and user.active else None
+        if user is None or not user.active:
+            return None
+        # A copy of a cookie from before the person signed out is no longer a session.
+        if session.get("generation") != user.session_generation:
+            return None
+        return user
 
     @app.before_request
     def identify():

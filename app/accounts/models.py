@@ -14,7 +14,7 @@ def define(db):
         _table_ = "app_user"
         # Personal data and secrets are recorded in the audit log as "changed", never by value.
         _audit_redact_ = frozenset({"password_hash", "email", "name"})
-        _audit_ignore_ = frozenset({"last_sign_in_at"})
+        _audit_ignore_ = frozenset({"last_sign_in_at", "session_generation"})
 
         id = PrimaryKey(int, auto=True)
         email = Required(str, 254, unique=True)  # stored lower-case
@@ -25,6 +25,8 @@ def define(db):
         last_sign_in_at = Optional(datetime)
         # Set when a former user's personal data has been replaced by a pseudonym.
         pseudonymized_at = Optional(datetime)
+        # Sessions signed in under an older generation are no longer valid (see sign_out).
+        session_generation = Required(int, default=1)
         locals().update(stamp_columns())
 
         roles = Set("RoleAssignment")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
 from app.accounts.services import SignInFailed, TooManyAttempts, authenticate
@@ -49,12 +49,18 @@ def sign_in():
                                        next=request.form.get("next", ""))
         raise
     login_user(user)
+    session["generation"] = user.session_generation
     flash(_("You are signed in."))
     return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/sign-out")
 def sign_out():
+    user = g.get("user")
+    if user is not None:
+        # Ends this session and every copy of its cookie (on every device: sign out is
+        # sign out everywhere).
+        user.session_generation += 1
     logout_user()
     flash(_("You are signed out."))
     return redirect(url_for("accounts.sign_in_form"))

@@ -12,3 +12,7 @@ $$;
 DROP TRIGGER "trg_commitment_event_append_only" ON "commitment_event";
 CREATE TRIGGER "trg_commitment_event_append_only" BEFORE UPDATE OR DELETE ON "commitment_event"
   FOR EACH ROW EXECUTE FUNCTION "refuse_history_change_but_actor"();
+
+-- Signing out ends every copy of the person's session cookie: the session carries the
+-- generation it was signed in with, and signing out moves the generation on.
+ALTER TABLE "app_user" ADD COLUMN "session_generation" INTEGER NOT NULL DEFAULT 1;
