@@ -51,7 +51,7 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         # Outgoing e-mail (app/notify/mailer.py); without a host nothing is sent.
         "SMTP_HOST": os.environ.get("NORDIALOG_SMTP_HOST", ""),
-        "SMTP_PORT": int(os.environ.get("NORDIALOG_SMTP_PORT", "25") or 25),
+        "SMTP_PORT": _port(os.environ.get("NORDIALOG_SMTP_PORT", "25") or "25"),
         "SMTP_TLS": os.environ.get("NORDIALOG_SMTP_TLS", "none"),
         "SMTP_USER": os.environ.get("NORDIALOG_SMTP_USER", ""),
         "SMTP_PASSWORD": os.environ.get("NORDIALOG_SMTP_PASSWORD", ""),
@@ -65,9 +65,19 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
             f"NORDIALOG_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, "
             f"not {config['SMTP_TLS']!r}."
         )
+    if "@" not in str(config["MAIL_FROM"]).strip("@"):
+        raise StartupError(
+            f"NORDIALOG_MAIL_FROM must be an e-mail address, not {config['MAIL_FROM']!r}."
+        )
     if "SECRET_KEY" not in override:
         config["SECRET_KEY"] = _secret_key(env, instance_path)
     return config
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise StartupError(f"NORDIALOG_SMTP_PORT must be a port number, not {value!r}.")
+    return int(value)
 
 
 def _secret_key(env: str, instance_path: Path) -> str:

@@ -227,3 +227,19 @@ def test_administrators_see_the_outbox_in_the_api(app, world):
     assert listed.status_code == 200
     assert listed.json["total"] == 2 and listed.json["counts"]["queued"] == 2
     assert client.get("/api/v1/outbox", headers=world.headers["office_a"]).status_code == 403
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("NORDIALOG_SMTP_TLS", "maybe", "NORDIALOG_SMTP_TLS must be one of none, starttls, ssl"),
+    ("NORDIALOG_SMTP_PORT", "smtp", "NORDIALOG_SMTP_PORT must be a port number"),
+    ("NORDIALOG_SMTP_PORT", "70000", "NORDIALOG_SMTP_PORT must be a port number"),
+    ("NORDIALOG_MAIL_FROM", "nordialog", "NORDIALOG_MAIL_FROM must be an e-mail address"),
+])
+def test_bad_mail_settings_stop_the_start_with_a_clear_message(tmp_path, monkeypatch, variable,
+                                                               value, message):
+    from app.config import load_config
+    from app.errors import StartupError
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(StartupError, match=message):
+        load_config(tmp_path, {"SECRET_KEY": "x"})
