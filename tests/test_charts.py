@@ -149,3 +149,19 @@ def test_confidential_indicator_charts_only_for_readers_allowed(app, world):
     assert board.get(path).status_code == 404
     assert board.get(path.replace("test_national_test", "test_well_being")).status_code == 200
     assert app.test_client().get(path).status_code == 302  # to sign in
+
+
+def test_inline_charts_escape_the_names_they_draw(app, tx):
+    """Charts go into pages as SVG markup (the one Markup in the app): whatever a theme or a
+    title holds is drawn as text, never as markup."""
+    from app.charts.service import inline_svg
+
+    first = make_commitment(title="A")
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    with app.test_request_context(), force_locale("da"):
+        spec = data.commitments_by_status_and_theme(first.engagement.commitments)
+        spec = spec | {"categories": [hostile], "title": hostile}
+        svg = str(inline_svg("stacked", spec))
+    assert "<script" not in svg and "<img" not in svg
+    assert "&lt;script&gt;" in svg
+    ET.fromstring(svg)  # still well-formed
