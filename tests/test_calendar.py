@@ -12,6 +12,7 @@ from app.db import db
 from app.notify import calendar
 from tests.factories import make_meeting
 from tests.parties import TALK, Parties, build_parties
+from tests.sessions import sign_in
 
 NOW = datetime(2026, 3, 2, 10, 0)
 
@@ -145,9 +146,7 @@ def test_an_invalid_time_zone_is_a_clear_error_not_a_broken_feed(app, ids):
 
 def test_the_profile_page_creates_and_revokes_a_feed(app, ids):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(ids["users"]["leader"])
-        session["_fresh"] = True
+    sign_in(client, ids["users"]["leader"])
     import re
 
     page = client.get("/profile")

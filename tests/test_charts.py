@@ -14,6 +14,7 @@ from app.charts.render import render
 from app.charts.service import cache, draw
 from app.organisations.services import create_organisation
 from tests.factories import labels, make_commitment, make_owner, make_school
+from tests.sessions import sign_in
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -133,9 +134,7 @@ def test_the_disk_cache_keeps_charts_across_processes(tmp_path):
 
 def _signed_in(app, world, person):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(world.ids[person])
-        session["_fresh"] = True
+    sign_in(client, world.ids[person])
     return client
 
 

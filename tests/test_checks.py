@@ -6,10 +6,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from pony.orm import commit, db_session
 
 from app.accounts.services import assign_role, create_user, issue_token
-from app.checks.rules import engagement_checks, meeting_checks, previous_period
+from app.checks.rules import engagement_checks, meeting_checks, previous_period, warnings
 from app.commitments import services as commitments
 from app.db import db
 from app.engagements.services import mark_step, start_engagement, transition_to
@@ -19,6 +20,7 @@ from app.organisations.services import create_organisation
 from app.seeding.files import SeedError
 from app.seeding.programmes import load_programmes, read_seed
 from app.themes.services import choose_theme
+from tests.sessions import sign_in
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
 
@@ -107,9 +109,7 @@ def test_approving_minutes_names_the_checks_not_met_but_does_not_refuse(app, dan
 
 def test_the_meeting_page_shows_the_warnings_and_approving_flashes_them(app, danish):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(danish["user"])
-        session["_fresh"] = True
+    sign_in(client, danish["user"])
     page = client.get(f"/meetings/{danish['meeting']}")
     assert page.status_code == 200
     assert "Før referatet godkendes" in page.text
@@ -230,9 +230,7 @@ def test_engagement_checks_in_the_api_and_on_the_page(app, norwegian):
     assert answer.json["checks"][0]["label"].startswith("Læringsresultater foreligger")
     assert client.get(f"/api/v1/engagements/{norwegian}/checks?colour=red",
                       headers={"Authorization": f"Bearer {token}"}).status_code == 422
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    sign_in(client, user_id)
     page = client.get(f"/engagements/{norwegian}")
     assert 'data-check="dropout"' in page.text
 
@@ -264,3 +262,46 @@ def test_previous_school_year():
     assert previous_period("2025/26") == "2024/25"
     assert previous_period("2000/01") == "1999/00"
     assert previous_period("2025-2028") is None
+
+
+def test_reports_list_the_checks_not_met_before_they_are_signed_off(app, norwegian, swedish):
+    """The quality report and the interim report show, in the reader's language, what the
+    programme asks for that is not in place; once it is, the warning is gone."""
+    with app.app_context(), db_session:
+        engagement = db.Engagement[norwegian]
+        owner = engagement.organisation.parent
+        office = create_user(email="radgiver@stavanger.no", name="Rådgiver",
+                             password="x" * 12, language="nb")
+        assign_role(office, "school_office", owner)
+        admin = create_user(email="admin@nordialog.no", name="Admin", password="x" * 12,
+                            language="sv")
+        assign_role(admin, "administrator", None)
+        commit()
+        owner_id, office_id, admin_id = owner.id, office.id, admin.id
+    client = app.test_client()
+    sign_in(client, office_id)
+    report = client.get(f"/reports/quality/{owner_id}?language=nb&period=2025/26")
+    assert report.status_code == 200
+    warned = re.findall(r"<li data-report-check>([^<]+)</li>", report.text)
+    assert len(warned) == 4 and any("Frafall foreligger" in w for w in warned), warned
+    assert "Før rapporten godkjennes" in report.text
+    with app.app_context(), db_session:
+        school = db.Engagement[norwegian].organisation
+        for key in ("no_national_test_reading", "no_national_test_numeracy",
+                    "no_grunnskolepoeng", "no_pupil_survey_well_being", "no_bullying",
+                    "no_upper_secondary_completion"):
+            record_observation(school, db.Indicator.get(key=key), period="2025/26", value=50)
+        commit()
+    warned = re.findall(r"<li data-report-check>([^<]+)</li>",
+                        client.get(f"/reports/quality/{owner_id}?language=nb&period=2025/26"
+                                   ).text)
+    assert len(warned) == 1 and "politiske behandlingen" in warned[0]
+
+    agency = app.test_client()
+    sign_in(agency, admin_id)
+    with app.test_request_context(), db_session, force_locale("sv"):
+        expected = warnings(engagement_checks(db.Engagement[swedish], report="interim_report"))
+    interim = agency.get(f"/reports/engagements/{swedish}/interim?language=sv")
+    assert interim.status_code == 200
+    assert re.findall(r"<li data-report-check>([^<]+)</li>", interim.text) == expected
+    assert ("Innan rapporten godkänns" in interim.text) == bool(expected)

@@ -8,6 +8,7 @@ import pytest
 from pony.orm import db_session
 
 from tests.authz_matrix import ENTRIES, SIDE
+from tests.sessions import sign_in
 from tests.world import SENTINEL_TITLE, SENTINEL_VALUE
 
 SENTINELS = (SENTINEL_TITLE, "SENTINEL-ACTIONS-7f3a", str(SENTINEL_VALUE).replace(".", ","),
@@ -146,9 +147,7 @@ def test_no_sentinel_in_any_public_report_or_chart(app, world):
 def test_small_groups_are_suppressed_in_internal_reports_too(app, world):
     _plant_for_reports(app, world)
     office = app.test_client()
-    with office.session_transaction() as session:
-        session["_user_id"] = str(world.office_a)
-        session["_fresh"] = True
+    sign_in(office, world.office_a)
     for path in (f"/reports/owner-summary/{world.owner_a}",
                  f"/meetings/{world.m_pub}/data-package",
                  f"/charts/organisations/{world.a1}/indicators/test_small_groups.svg"):

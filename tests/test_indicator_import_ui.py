@@ -9,6 +9,7 @@ import re
 
 from pony.orm import db_session
 
+from tests.sessions import sign_in
 from tests.test_indicator_import import LONG, coded, observations  # noqa: F401 - fixture
 
 GOOD = LONG + "A1,test_well_being,2024/25,70.5,40\r\nA2,test_well_being,2024/25,61,38\r\n"
@@ -59,9 +60,7 @@ def test_cli_takes_a_preset_and_a_persons_reach(app, runner, coded, tmp_path):
 
 def _signed_in(app, world, who="office_a"):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(world.ids[who])
-        session["_fresh"] = True
+    sign_in(client, world.ids[who])
     return client
 
 

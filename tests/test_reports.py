@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from app.commitments.services import record_commitment
 from app.seeding.demo import load_demo
 from app.seeding.programmes import load_programmes
+from tests.sessions import sign_in
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
 LANGUAGES = ("da", "nb", "sv", "en")
@@ -46,9 +47,7 @@ def reporting(app):
         admin = db.User.get(email="admin@nordialog.demo").id
         commit()
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(admin)
-        session["_fresh"] = True
+    sign_in(client, admin)
     return client, ids
 
 

@@ -15,6 +15,7 @@ from app.seeding.demo import load_demo
 from app.seeding.programmes import load_programmes
 from app.selection.rules import flag
 from tests.factories import labels, make_owner, make_programme, make_school
+from tests.sessions import sign_in
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
 PERIODS = ["2021/22", "2022/23", "2023/24", "2024/25"]
@@ -230,9 +231,7 @@ def test_the_weak_results_page_opens_closer_follow_up(app, stavanger):
     import re
 
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(stavanger["user"]["office"])
-        session["_fresh"] = True
+    sign_in(client, stavanger["user"]["office"])
     page = client.get("/weak-results?programme=no_stavanger_dialogmote")
     assert page.status_code == 200
     assert f'data-flagged="{stavanger["school"]}"' in page.text

@@ -11,6 +11,7 @@ from datetime import date
 from app.accounts.access import visible_commitments, visible_meetings
 from app.charts import data as charts
 from app.charts.service import ChartRef
+from app.checks.rules import engagement_checks, warnings
 from app.commitments.status import STATUSES
 from app.engagements.services import transitions as phase_history
 from app.i18n import _, localized
@@ -96,8 +97,9 @@ def agency_report(principal, engagement, kind: str, *, today: date | None = None
     table = Table(columns, [dict(zip(columns, (r["title"], r["actions"] or "", r["responsible"],
                                                r["due"], r["status"], r["latest"]),
                                      strict=True)) for r in rows])
+    checks = warnings(engagement_checks(engagement, report=f"{kind}_report"))
     return Report(
-        template="agency.html", title=label,
+        template="agency.html", title=label, checks=checks,
         subtitle=f"{owner.name} · {localized(programme.labels)} {engagement.period}",
         filename=f"{kind}-report-{engagement.id}",
         confidential=any(r["confidential"] for r in rows) or any(

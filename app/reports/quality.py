@@ -13,6 +13,7 @@ from datetime import date
 
 from app.charts import data as charts
 from app.charts.service import ChartRef
+from app.checks.rules import engagement_checks, warnings
 from app.db import db
 from app.i18n import _, _l, localized
 from app.reports.common import IndicatorPicture, commitment_rows, value_text
@@ -79,8 +80,10 @@ def quality_report(principal, owner, period: str | None = None, *,
     timeliness = (ChartRef("stacked", charts.follow_up_timeliness(commitments, today))
                   if commitments else None)
     columns = [_("Content"), _("Indicator"), _("School"), _("Period"), _("Value")]
+    checks = [f"{e.organisation.name}: {warning}" for e in engagements
+              for warning in warnings(engagement_checks(e, report="quality_report"))]
     return Report(
-        template="quality.html",
+        template="quality.html", checks=checks,
         title=_("Quality and development report %(period)s", period=period),
         subtitle=owner.name, filename=f"quality-report-{owner.id}",
         confidential=secret or any(r["confidential"] for r in rows),

@@ -40,6 +40,8 @@ class Report:
     table: Table | None = None
     confidential: bool = False   # contains data that must not be published
     public: bool = False
+    # The programme's checks not met yet (warnings before the report is signed off).
+    checks: list[str] = field(default_factory=list)
 
 
 @dataclass
