@@ -7,6 +7,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from pony.orm import count, select
 
 from app.accounts.access import can, visible_commitments
 from app.commitments.tracking import overdue_filter
@@ -69,11 +70,23 @@ def dashboard():
     principal = g.principal
     followed = visible_commitments(principal, "manage")
     overdue_here = overdue_filter().apply(followed).order_by(lambda c: (c.due_date, c.id))
+    may_manage = bool(principal.has("manage"))
     return render_template("web/dashboard.html", work=my_work(principal),
-                           may_manage=bool(principal.has("manage")),
+                           may_manage=may_manage,
+                           status_chart=_status_chart(followed) if may_manage else None,
                            overdue_here=list(overdue_here.prefetch(
                                db.Commitment.engagement, db.Engagement.organisation)[:15]),
                            overdue_here_count=overdue_here.count())
+
+
+def _status_chart(followed):
+    """The followed schools' commitments by status: counted in one grouped query, drawn once
+    per distinct set of counts (the chart cache)."""
+    from app.charts.data import commitments_by_status
+    from app.charts.service import inline_svg
+
+    counts = dict(select((c.status, count(c)) for c in followed))
+    return inline_svg("stacked", commitments_by_status(counts)) if counts else None
 
 
 @bp.post("/language")

@@ -1,0 +1,40 @@
+"""The dashboard's chart: the followed schools' commitments by status, for those who run
+dialogues, counted in SQL and drawn in the reader's language."""
+
+import re
+
+from pony.orm import db_session
+
+from app.accounts.access import principal_for, visible_commitments
+from app.commitments.status import STATUSES
+from app.db import db
+from tests.sessions import sign_in
+
+
+def test_the_office_sees_its_schools_commitments_by_status(app, world):
+    client = app.test_client()
+    sign_in(client, world.ids["office_a"])
+    page = client.get("/?lang=da")
+    assert page.status_code == 200
+    figure = re.search(r'<figure class="dashboard-chart">(.*?)</figure>', page.text, re.S)
+    assert figure, "no chart on the office's dashboard"
+    with app.test_request_context(), db_session:
+        from flask_babel import force_locale
+
+        principal = principal_for(db.User[world.ids["office_a"]])
+        shown = {c.status for c in visible_commitments(principal, "manage")}
+        with force_locale("da"):
+            expected = {str(STATUSES[s]) for s in shown}
+            absent = {str(STATUSES[s]) for s in STATUSES} - expected
+    assert shown, "the world gives office_a commitments"
+    for label in expected:
+        assert label in figure.group(1)
+    for label in absent:
+        assert f">{label}<" not in figure.group(1)
+
+
+def test_people_who_do_not_run_dialogues_get_no_chart(app, world):
+    client = app.test_client()
+    sign_in(client, world.ids["leader_a1"])
+    page = client.get("/")
+    assert page.status_code == 200 and "dashboard-chart" not in page.text
