@@ -77,3 +77,28 @@ def test_keyboard_users_can_skip_to_the_content_and_see_focus(demo_pages, new_pa
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_main_pages_draw_under_the_content_security_policy(demo_pages, new_page):
+    """The browser enforces the policy (no 'unsafe-inline'): no page, chart or report preview
+    has anything refused, charts keep their colours, and the previewed report its styles."""
+    page = new_page("da-DK")
+    refused = []
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    sign_in(page, "konsulent@stevns.demo")
+    for path in demo_pages.values():
+        page.goto(path)
+        page.wait_for_load_state("load")
+    # The dashboard's chart is inline SVG: its bars are drawn in their colours, not black.
+    page.goto("/")
+    fills = page.locator(".dashboard-chart svg path").evaluate_all(
+        "paths => paths.map(p => getComputedStyle(p).fill)")
+    assert "rgb(59, 139, 90)" in fills or "rgb(31, 95, 139)" in fills, fills
+    # The Reports page frames its preview; the report's own <style> applies inside it.
+    page.goto(demo_pages["reports"])
+    frame = page.frame_locator("iframe.report-preview")
+    colour = frame.locator("h1").evaluate("h1 => getComputedStyle(h1).color")
+    assert colour == "rgb(18, 63, 92)"  # #123f5c, from the report's stylesheet
+    assert frame.locator("figure svg").count() >= 1
+    assert refused == []

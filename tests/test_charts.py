@@ -1,17 +1,22 @@
 """Charts: a school against its owner and country, commitments, follow-up timeliness and the
 year wheel; localized labels, suppression, content caching and access to the chart routes."""
 
-import time
+import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import matplotlib
 import pytest
 from flask_babel import force_locale
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from app.charts import data
 from app.charts.cache import ChartCache
-from app.charts.render import render
+from app.charts.render import DRAW, render
 from app.charts.service import cache, draw
+from app.charts.svg import PRESENTATION_ATTRIBUTES, declarations
 from app.organisations.services import create_organisation
 from tests.factories import labels, make_commitment, make_owner, make_school
 from tests.sessions import sign_in
@@ -76,6 +81,44 @@ def test_chart_labels_and_numbers_are_in_the_readers_language(app, indicator_wor
     assert "90" not in danish.replace("2025", "")  # the suppressed value is not drawn
 
 
+PLAIN_SPECS = {
+    "trend": {"title": "Læsning", "periods": ["2024/25", "2025/26"], "percent": True,
+              "series": [{"label": "Skole", "values": [70.0, 71.5]},
+                         {"label": "Kommune", "values": [65.0, None]}], "note": "n < 5"},
+    "stacked": {"title": "Status", "categories": ["Trivsel", "Læsning"],
+                "stacks": [{"key": "agreed", "label": "Aftalt", "values": [1, 2]},
+                           {"key": "at_risk", "label": "I fare", "values": [0, 1]}]},
+    "year_wheel": {"title": "Årshjul", "months": [str(m) for m in range(1, 13)],
+                   "current_month": 4, "legend": True,
+                   "steps": [{"month": 4, "done": True, "month_name": "april",
+                              "label": "Samtale"}]},
+    "hbars": {"title": "Fravær", "categories": ["A", "B"], "values": [4.5, None],
+              "references": [{"label": "Kommune", "value": 5.0}], "note": "n < 5"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PLAIN_SPECS))
+def test_svg_charts_carry_no_inline_css_and_keep_every_declaration(kind):
+    """The pages' policy refuses inline CSS (style="..." and <style>): an SVG chart says the
+    same with presentation attributes, every declaration matplotlib wrote kept as one."""
+    svg = render(kind, PLAIN_SPECS[kind], "da").decode()
+    assert not re.search(r"\sstyle=|<style", svg)
+    root = ET.fromstring(svg)  # well-formed: no attribute written twice
+    assert root.get("stroke-linecap") == "butt" and root.get("stroke-linejoin") == "round"
+    fills = {element.get("fill") for element in root.iter()} - {None}
+    assert "#ffffff" in fills and len(fills) > 2  # colours kept, not just the background
+    # What matplotlib itself writes is all presentation attributes, so nothing is dropped.
+    figure = Figure(figsize=(6.4, 3.2))
+    FigureCanvasAgg(figure)
+    DRAW[kind](figure, PLAIN_SPECS[kind], "da")
+    raw = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(raw, format="svg")
+    written = {name for css in re.findall(r'style="([^"]*)"', raw.getvalue())
+               for name, _value in declarations(css)}
+    assert written and written <= PRESENTATION_ATTRIBUTES, written - PRESENTATION_ATTRIBUTES
+
+
 def test_commitments_and_timeliness_charts_count_by_theme_status_and_month(app, tx):
     first = make_commitment(title="A", follow_up_interval_days=30)
     make_commitment(first.engagement, title="B", status="proposed")
@@ -107,11 +150,9 @@ def test_a_repeated_chart_comes_from_the_cache_quickly(app, indicator_world):
         spec = data.indicator_trend(school, indicator)
         before = cache().misses
         first = draw("trend", spec, "png")
-        started = time.perf_counter()
         again = draw("trend", spec, "png")
-        elapsed = time.perf_counter() - started
         assert cache().misses == before + 1
-        assert again is first and elapsed < 0.02
+        assert again is first  # its speed is bench/reports_bench.py's to measure
         assert first.startswith(b"\x89PNG")
         # Another language is another chart.
         draw("trend", spec, "png", language="sv")

@@ -22,15 +22,20 @@ def test_the_office_sees_its_schools_commitments_by_status(app, world):
         from flask_babel import force_locale
 
         principal = principal_for(db.User[world.ids["office_a"]])
-        shown = {c.status for c in visible_commitments(principal, "manage")}
+        followed = list(visible_commitments(principal, "manage"))
+        shown = {c.status for c in followed}
         with force_locale("da"):
             expected = {str(STATUSES[s]) for s in shown}
+            spoken = {f"{STATUSES[s]}: {sum(c.status == s for c in followed)}" for s in shown}
             absent = {str(STATUSES[s]) for s in STATUSES} - expected
     assert shown, "the world gives office_a commitments"
     for label in expected:
         assert label in figure.group(1)
     for label in absent:
         assert f">{label}<" not in figure.group(1)
+    # A screen reader hears the counts, not only the title.
+    label = re.search(r'<svg[^>]*aria-label="([^"]*)"', figure.group(1)).group(1)
+    assert all(part in label for part in spoken), (label, spoken)
 
 
 def test_people_who_do_not_run_dialogues_get_no_chart(app, world):

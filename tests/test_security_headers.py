@@ -55,6 +55,27 @@ def test_signed_in_pages_and_api_answers_carry_them_too(client, world):
     assert api.headers["Cache-Control"] == "no-store"  # personal and confidential data
 
 
+def test_an_html_report_allows_its_own_style_element_and_framing_by_the_app_only(client, world):
+    """A report is one self-contained file: its <style> carries a nonce made for that response
+    and named by the policy; the Reports page may frame it, no other site."""
+    assert sign_in(client, "admin@example.test", PASSWORD).status_code == 302
+    nonces = []
+    for _ in range(2):
+        report = client.get(f"/reports/minutes/{world.m_a1}?format=html")
+        assert report.status_code == 200
+        nonce = re.search(r'<style nonce="([^"]+)">', report.text).group(1)
+        csp = report.headers["Content-Security-Policy"]
+        assert f"style-src 'self' 'nonce-{nonce}'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'self'" in csp and report.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert not re.search(r"\sstyle=|\son[a-z]+=", report.text)
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1] and len(nonces[0]) >= 16  # one per response, unguessable
+    page = client.get("/reports")
+    assert "nonce-" not in page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
 def test_refusals_and_conflicts_carry_them(client, world):
     too_large = client.post("/api/v1/commitments", data=b"x" * (1024 * 1024 + 1),
                             headers={**world.headers["admin"],

@@ -16,9 +16,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+#: Part of every key: raised when the drawing changes for the same data (2: SVG without
+#: inline CSS), so charts kept on disk by an earlier release are not served again.
+DRAWING_VERSION = 2
+
 
 def chart_key(kind: str, spec: dict, language: str, fmt: str) -> str:
-    payload = json.dumps([kind, spec, language, fmt], sort_keys=True, default=str,
+    payload = json.dumps([DRAWING_VERSION, kind, spec, language, fmt], sort_keys=True, default=str,
                          separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 

@@ -19,6 +19,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from app.charts.svg import presentation_attributes
+
 matplotlib.rcParams.update({
     "svg.fonttype": "none",       # text as text, not paths
     "svg.hashsalt": "nordialog",  # the same chart gives the same bytes (stable ids)
@@ -49,7 +51,7 @@ def percent(value: float, language: str, decimals: int = 1) -> str:
 
 
 def render(kind: str, spec: dict, language: str, fmt: str = "svg") -> bytes:
-    """The chart as bytes in ``fmt`` (svg or png)."""
+    """The chart as bytes in ``fmt`` (svg, png or jpeg); an SVG carries no inline CSS."""
     figure = Figure(figsize=spec.get("size", (6.4, 3.2)), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     DRAW[kind](figure, spec, language)
@@ -58,6 +60,8 @@ def render(kind: str, spec: dict, language: str, fmt: str = "svg") -> bytes:
     if fmt == "jpeg":  # for PDFs: WeasyPrint embeds a JPEG as it is, a PNG it re-encodes
         options = {"pil_kwargs": {"quality": 88}}
     figure.savefig(buffer, format=fmt, dpi=100 if fmt == "svg" else 120, **options)
+    if fmt == "svg":
+        return presentation_attributes(buffer.getvalue().decode()).encode()
     return buffer.getvalue()
 
 

@@ -38,8 +38,10 @@ def draw(kind: str, spec: dict, fmt: str = "svg", language: str | None = None) -
     return cache().get_or_render(key, lambda: render(kind, spec, language, fmt))
 
 
-def inline_svg(kind: str, spec: dict, language: str | None = None) -> Markup:
-    """An SVG to put straight into a page (text stays selectable and readable).
+def inline_svg(kind: str, spec: dict, language: str | None = None,
+               description: str | None = None) -> Markup:
+    """An SVG to put straight into a page (text stays selectable and readable), named for
+    screen readers by ``description`` (what it shows, in words) or else by its title.
 
     Its ids get a prefix of the chart's own, so several charts on one page never share one.
     """
@@ -49,7 +51,7 @@ def inline_svg(kind: str, spec: dict, language: str | None = None) -> Markup:
     prefix = "c" + chart_key(kind, spec, language, "svg")[:8] + "-"
     svg = (svg.replace('id="', f'id="{prefix}').replace('url(#', f'url(#{prefix}')
            .replace('href="#', f'href="#{prefix}'))
-    label = escape(spec.get("title") or "")
+    label = escape(description or spec.get("title") or "")
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="chart" ',
                               1))
 

@@ -25,6 +25,7 @@ from app.reports.catalogue import FORMAT_LABELS, REPORTS, report_url
 from app.reports.minutes import minutes_report
 from app.reports.owner_summary import owner_summary as owner_summary_report
 from app.reports.render import FORMATS, produce
+from app.security import allow_framing_by_self
 from app.web import signed_in
 from app.web.formatting import format_date
 from app.web.forms import Form
@@ -49,6 +50,8 @@ def send(build, public: bool = False) -> Response:
     # A signed-in reader's report may hold what others may not see: never kept by a proxy.
     response.headers["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     response.headers["Content-Language"] = language
+    if fmt == "html":
+        allow_framing_by_self()  # the Reports page previews it in a frame
     return response
 
 

@@ -84,9 +84,16 @@ def _status_chart(followed):
     per distinct set of counts (the chart cache)."""
     from app.charts.data import commitments_by_status
     from app.charts.service import inline_svg
+    from app.web.formatting import format_number
 
     counts = dict(select((c.status, count(c)) for c in followed))
-    return inline_svg("stacked", commitments_by_status(counts)) if counts else None
+    if not counts:
+        return None
+    spec = commitments_by_status(counts)
+    # A screen reader hears the figures the bars show, not only the title.
+    shown = ", ".join(f"{stack['label']}: {format_number(sum(stack['values']))}"
+                      for stack in spec["stacks"])
+    return inline_svg("stacked", spec, description=f"{spec['title']}. {shown}")
 
 
 @bp.post("/language")
