@@ -21,10 +21,22 @@ def migrations_dir(base: str | Path, engine: str) -> Path:
     return Path(base) / engine
 
 
+#: Seconds to wait for a PostgreSQL server before giving up with a message (a host that drops
+#: packets would otherwise keep the start waiting for minutes); the app's own connections wait
+#: as long (app/db.py).
+CONNECT_TIMEOUT = 5
+
+
+def _backend_uri(url: DatabaseUrl) -> str:
+    if url.engine != "postgresql" or "connect_timeout=" in url.url:
+        return url.url
+    return url.url + ("&" if "?" in url.url else "?") + f"connect_timeout={CONNECT_TIMEOUT}"
+
+
 @contextmanager
 def _backend(url: DatabaseUrl):
     try:
-        backend = get_backend(url.url)
+        backend = get_backend(_backend_uri(url))
     except Exception as err:  # noqa: BLE001 - driver errors become one clear message
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise StartupError(f"Cannot reach the database at {url.redacted}: {reason}") from err

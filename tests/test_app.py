@@ -1,5 +1,8 @@
 """The app factory, configuration, the request's unit of work and /healthz."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,6 +76,21 @@ def test_unreachable_postgresql_fails_at_start_with_a_clear_message():
     message = str(failed.value)
     assert "Cannot reach the database at postgresql://app:***@127.0.0.1:1/nordialog" in message
     assert "s3cret" not in message
+
+
+def test_gunicorn_stops_with_the_message_when_the_database_cannot_be_reached(tmp_path):
+    """Not a worker restarted every few seconds for ever: the master stops, the operator reads
+    the reason, and no traceback."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": "postgresql://app:s3cret@127.0.0.1:1/nordialog",
+           "SECRET_KEY": "x" * 32, "NORDIALOG_ENV": "production"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:0", "--chdir", str(root),
+         "--control-socket", str(tmp_path / "gunicorn.ctl"), "app.wsgi:application"],
+        env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "Cannot reach the database at postgresql://app:***@127.0.0.1:1/nordialog" in done.stderr
+    assert "Traceback" not in done.stderr and "s3cret" not in done.stderr
 
 
 def test_an_unmigrated_database_is_refused_with_the_remedy(tmp_path):
@@ -177,3 +195,13 @@ def test_the_factory_builds_independent_apps(engine_databases, tmp_path):
     assert other is not database.app
     assert other.extensions["nordialog.db"] is not database.app.extensions["nordialog.db"]
     assert Path(other.instance_path).name == "instance"
+
+
+def test_migrations_wait_for_a_postgresql_server_no_longer_than_the_app_does():
+    from app.migrate import CONNECT_TIMEOUT, _backend_uri
+
+    url = DatabaseUrl.parse("postgresql://app:pw@db.example:5432/nordialog")
+    assert _backend_uri(url).endswith(f"?connect_timeout={CONNECT_TIMEOUT}")
+    chosen = DatabaseUrl.parse("postgresql://app:pw@db/nordialog?connect_timeout=30")
+    assert _backend_uri(chosen) == chosen.url  # the operator's own choice stands
+    assert _backend_uri(DatabaseUrl.parse("sqlite:////tmp/x.sqlite3")) == "sqlite:////tmp/x.sqlite3"
