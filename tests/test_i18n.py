@@ -71,3 +71,24 @@ def test_error_messages_are_in_the_readers_language(client):
     assert norwegian.json["message"] == "Det ble ikke funnet noe på denne adressen."
     assert client.get("/api/v1/no-such-thing?lang=sv").json == {
         "code": 404, "status": "Not Found", "message": "Inget hittades på den här adressen."}
+
+
+@pytest.mark.parametrize("asked,kept", [("no", "nb"), ("nn", "nb"), ("nb-NO", "nb"),
+                                        ("DA", "da"), ("sv_SE", "sv")])
+def test_api_language_fields_take_every_code_a_client_may_send(client, world, asked, kept):
+    """Not only the catalog's own code: a Norwegian client's ``no`` reaches the nb catalog."""
+    headers = world.headers["leader_a1"]
+    me = client.get("/api/v1/me", headers=headers)
+    changed = client.patch("/api/v1/me", json={"language": asked},
+                           headers={**headers, "If-Match": me.headers["ETag"]})
+    assert changed.status_code == 200 and changed.json["language"] == kept
+    report = client.get(f"/api/v1/reports/minutes/{world.m_a1}?format=html&language={asked}",
+                        headers=headers)
+    assert report.status_code == 200 and report.headers["Content-Language"] == kept
+
+
+def test_an_unknown_language_is_a_field_error_not_a_guess(client, world):
+    answer = client.get(f"/api/v1/reports/minutes/{world.m_a1}?language=xx",
+                        headers={**world.headers["leader_a1"], "Accept-Language": "da"})
+    assert answer.status_code == 422
+    assert answer.json["errors"]["language"] == ["Skal være en af: en, da, nb, sv."]

@@ -125,3 +125,17 @@ def test_meetings_are_planned_only_in_active_engagements(tx):
     close_engagement(engagement)
     with pytest.raises(Conflict):
         make_meeting(engagement)
+
+
+def test_the_public_minutes_show_dates_in_the_readers_language(app, tx):
+    """Published minutes keep their content as published; its due dates still read as dates
+    in the visitor's language, not as ISO text."""
+    meeting = held_with_minutes()
+    services.approve_minutes(meeting)
+    make_commitment(meeting.engagement, meeting=meeting, title="Public agreement",
+                    due_date=datetime(2026, 6, 30).date())
+    services.publish_minutes(meeting)
+    commit()
+    page = app.test_client().get(f"/public/minutes/{meeting.id}?lang=sv").text
+    assert "Public agreement" in page
+    assert "30 juni 2026" in page and "2026-06-30" not in page

@@ -174,3 +174,31 @@ def test_my_work_takes_the_same_number_of_queries_for_1_or_20_of_everything(app,
         queries_for_twenty, shown_for_twenty = _measure(app, ids, person)
     assert shown_for_twenty > shown_for_one > 0
     assert queries_for_twenty == queries_for_one
+
+
+def test_the_dashboard_shows_meeting_times_in_the_schools_time_zone(app, world):
+    """"My work" lists the meetings to prepare at the time the school keeps, not in UTC."""
+    from zoneinfo import ZoneInfo
+
+    from babel import dates
+
+    from tests.sessions import sign_in
+
+    starts = datetime.combine(date.today() + timedelta(days=10), datetime.min.time()).replace(
+        hour=7)  # 07:00 UTC
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        engagement = db.Engagement[world.e_a1]
+        engagement.organisation.time_zone = "Europe/Oslo"
+        make_meeting(engagement, starts_at=starts)
+        commit()
+    client = app.test_client()
+    sign_in(client, world.office_a)
+    page = client.get("/?lang=da").text
+    zone = ZoneInfo("Europe/Oslo")
+    local = starts.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    assert local.hour != 7
+    assert dates.format_datetime(local, format="medium", tzinfo=zone, locale="da") in page
+    utc = ZoneInfo("UTC")
+    assert dates.format_datetime(starts.replace(tzinfo=utc), format="medium", tzinfo=utc,
+                                 locale="da") not in page

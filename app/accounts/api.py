@@ -30,7 +30,7 @@ from app.common.schemas import BaseSchema, OutputSchema
 from app.db import db
 from app.engagements.schemas import a_date
 from app.errors import Forbidden, NotFound
-from app.i18n import LANGUAGES, _
+from app.i18n import _
 
 blp = ApiBlueprint("Accounts", __name__, url_prefix="/api/v1",
                    description="The signed-in user, their API tokens, and the audit log.")
@@ -52,7 +52,7 @@ class MeOut(Stamps):
 
 class MeUpdate(BaseSchema):
     name = fields.String(validate=fields.length(min=1, max=200))
-    language = fields.String(allow_none=True, validate=fields.one_of(LANGUAGES))
+    language = fields.Language(allow_none=True)
 
 
 @blp.get("/me")

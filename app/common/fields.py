@@ -10,7 +10,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, validate
 from marshmallow import fields as ma
 
-from app.i18n import _l
+from app.i18n import LANGUAGES, _l, normalize_language
 
 # Messages every field can give.
 _BASE = {
@@ -42,6 +42,19 @@ class String(_Translated, ma.String):
         if "\x00" in text:  # PostgreSQL cannot store it, and no one means to type it
             raise self.make_error("nul")
         return text
+
+
+class Language(String):
+    """One of the languages Nordialog speaks, as a client may write it: ``no``, ``nn``,
+    ``nb-NO`` and ``nb_NO`` all mean the one ``nb`` catalog, ``DA`` is ``da``."""
+
+    default_error_messages = {"language": _l("Must be one of: {choices}.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        language = normalize_language(super()._deserialize(value, attr, data, **kwargs))
+        if language is None:
+            raise self.make_error("language", choices=", ".join(LANGUAGES))
+        return language
 
 
 class Integer(_Translated, ma.Integer):

@@ -9,7 +9,7 @@ from app.common import fields
 from app.common.schemas import BaseSchema
 from app.engagements.services import get_engagement
 from app.errors import NotFound
-from app.i18n import LANGUAGES, _, current_language
+from app.i18n import _, current_language
 from app.meetings.services import get_meeting
 from app.organisations.services import get_organisation
 from app.reports import agency, comparison, data_package, quality
@@ -28,9 +28,9 @@ REPORT_RESPONSE = {"200": {"description": "The report", "content": {
 
 class ReportQuery(BaseSchema):
     format = fields.String(load_default="html", validate=fields.one_of(FORMATS))
-    language = fields.String(validate=fields.one_of(LANGUAGES),
-                             metadata={"description": "The report's language (default: the "
-                                                      "response language)."})
+    language = fields.Language(metadata={"description": "The report's language: da, nb (also "
+                                                        "no, nn), sv or en (default: the "
+                                                        "response language)."})
 
 
 class CycleReportQuery(ReportQuery):
@@ -40,10 +40,12 @@ class CycleReportQuery(ReportQuery):
 
 
 def _send(build, format: str, language: str | None) -> Response:  # noqa: A002
-    output = produce(build, format, language or current_language())
+    language = language or current_language()
+    output = produce(build, format, language)
     disposition = "inline" if format in ("html", "pdf") else "attachment"
     return Response(output.content, mimetype=output.mimetype, headers={
-        "Content-Disposition": f'{disposition}; filename="{output.filename}"'})
+        "Content-Disposition": f'{disposition}; filename="{output.filename}"',
+        "Content-Language": language})
 
 
 def _owner(organisation_id: int):

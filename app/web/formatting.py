@@ -16,15 +16,23 @@ def _locale() -> str:
     return current_language()
 
 
-def format_date(value: date | None, format: str = "medium") -> str:  # noqa: A002
+def format_date(value: date | str | None, format: str = "medium") -> str:  # noqa: A002
+    """A date in the reader's language; also an ISO date kept as text (published minutes keep
+    their content as it was published, dates included)."""
+    if isinstance(value, str) and value:
+        value = date.fromisoformat(value[:10])
     return dates.format_date(value, format=format, locale=_locale()) if value else ""
 
 
 def local_datetime(value: datetime | None, organisation=None, format: str = "medium") -> str:  # noqa: A002
-    """A naive-UTC moment shown in the organisation's time zone (UTC when none is known)."""
+    """A naive-UTC moment shown in the organisation's time zone (``organisation`` is the
+    organisation or its zone's name; UTC when none is known)."""
     if value is None:
         return ""
-    zone = ZoneInfo(organisation.time_zone if organisation is not None else "UTC")
+    if organisation is None:
+        zone = ZoneInfo("UTC")
+    else:
+        zone = ZoneInfo(organisation if isinstance(organisation, str) else organisation.time_zone)
     moment = value.replace(tzinfo=UTC).astimezone(zone)
     return dates.format_datetime(moment, format=format, tzinfo=zone, locale=_locale())
 

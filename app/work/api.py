@@ -43,6 +43,8 @@ class WorkMeetingOut(OutputSchema):
     title = fields.String(required=True)
     organisation = fields.String(required=True)
     starts_at = fields.UtcDateTime(required=True)
+    time_zone = fields.String(required=True, metadata={
+        "description": "The organisation's time zone (IANA), in which the meeting is held."})
     place = fields.String(required=True)
     status = fields.String(required=True)
     confidential = fields.Boolean(required=True)

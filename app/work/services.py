@@ -77,7 +77,8 @@ class MeetingItem:
     id: int
     title: str
     organisation: str
-    starts_at: datetime
+    starts_at: datetime  # naive UTC; shown in the organisation's time zone
+    time_zone: str
     place: str
     status: str
     confidential: bool
@@ -168,7 +169,8 @@ def _meeting_items(query) -> list[MeetingItem]:
         db.Meeting.engagement, db.Engagement.organisation, db.Meeting.meeting_type)
     return [MeetingItem(id=m.id, title=m.title or localized(m.meeting_type.labels),
                         organisation=m.engagement.organisation.name, starts_at=m.starts_at,
-                        place=m.place, status=m.status, confidential=m.confidential)
+                        time_zone=m.engagement.organisation.time_zone, place=m.place,
+                        status=m.status, confidential=m.confidential)
             for m in query]
 
 
