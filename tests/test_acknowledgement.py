@@ -261,3 +261,140 @@ def test_proposals_are_listed_only_to_those_who_may_read_the_commitment(parties,
                     "board": {open_.id}, "office_b": set(), "officer": set()}
     assert not can(parties.principal("board"), "read", secret)
     assert can(parties.principal("board"), "read", open_)
+
+
+# --- no path around the other party: forms, API and bulk import -------------------------------
+
+def test_a_direct_change_never_bypasses_the_other_party(parties):
+    school = parties.commitment(title="Reading band")
+    central = parties.commitment(title="A reading consultant", scope="central",
+                                 responsible_organisation=parties.orgs["owner"])
+    office, admin = parties.principal("office"), parties.principal("admin")
+    # Not even the acknowledging side or an administrator sets "achieved" directly.
+    for who in (office, admin):
+        with pytest.raises(Conflict) as refused:
+            ack.change_status(who, school, "achieved", reason="Seen at the visit")
+        assert set(refused.value.errors) == {"status"}
+    # The school office is the responsible party of a central commitment: it proposes.
+    with pytest.raises(Conflict) as refused:
+        ack.update(office, central, {"due_date": date(2026, 12, 18), "title": "Consultant"})
+    assert set(refused.value.errors) == {"due_date"}
+    assert (central.due_date, central.title) == (date(2026, 6, 30), "A reading consultant")
+    # The acknowledging side may move a date it would acknowledge anyway; so may an
+    # administrator, and anyone while the commitment is only proposed.
+    ack.update(office, school, {"due_date": date(2026, 12, 18)})
+    ack.update(admin, central, {"due_date": date(2026, 11, 30)})
+    draft = parties.commitment(status="proposed", scope="central",
+                               responsible_organisation=parties.orgs["owner"])
+    ack.update(office, draft, {"due_date": date(2026, 10, 1)})
+    assert (school.due_date, central.due_date, draft.due_date) == (
+        date(2026, 12, 18), date(2026, 11, 30), date(2026, 10, 1))
+    # Other changes of status go on as before.
+    ack.change_status(office, school, "in_progress")
+    assert [s.status for s in (school, central)] == ["in_progress", "agreed"]
+
+
+@pytest.fixture
+def paths(app):
+    """The parties committed, with a central commitment of the school office (which reports
+    on it; the school acknowledges) and a school commitment; API tokens per person."""
+    from pony.orm import commit, db_session
+
+    from app.accounts.services import issue_token
+
+    with app.app_context(), db_session:
+        built = build_parties()
+        central = built.commitment(title="A reading consultant", scope="central",
+                                   responsible_organisation=built.orgs["owner"])
+        school = built.commitment(title="Reading band")
+        headers = {name: {"Authorization": f"Bearer {issue_token(built.users[name], 't').secret}"}
+                   for name in ("office", "leader")}
+        commit()
+        return {"ids": built.ids(), "central": central.id, "school": school.id,
+                "headers": headers}
+
+
+def _state(app, commitment_id):
+    from pony.orm import db_session
+
+    with app.app_context(), db_session:
+        found = app.extensions["nordialog.db"].Commitment[commitment_id]
+        return found.status, found.due_date, len(found.events)
+
+
+def test_the_web_forms_do_not_bypass_the_other_party(app, paths):
+    import re
+
+    from tests.sessions import sign_in
+
+    client = app.test_client()
+    sign_in(client, paths["ids"]["users"]["office"])
+    before = {key: _state(app, paths[key]) for key in ("central", "school")}
+    page = client.get(f"/commitments/{paths['central']}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    moved = client.post(f"/commitments/{paths['central']}", data={
+        "csrf_token": token, "version": "1", "title": "A reading consultant",
+        "due_date": "2026-12-18"})
+    assert moved.status_code == 422
+    assert "Propose the new due date instead" in moved.text
+    achieved = client.post(f"/commitments/{paths['school']}/status", data={
+        "csrf_token": token, "version": "1", "status": "achieved"})
+    assert achieved.status_code == 422
+    assert "Report the commitment achieved instead" in achieved.text
+    assert {key: _state(app, paths[key]) for key in ("central", "school")} == before
+
+
+def test_the_api_does_not_bypass_the_other_party(app, paths):
+    client = app.test_client()
+    office = paths["headers"]["office"]
+    before = {key: _state(app, paths[key]) for key in ("central", "school")}
+    path = f"/api/v1/commitments/{paths['central']}"
+    etag = client.get(path, headers=office).headers["ETag"]
+    moved = client.patch(path, headers={**office, "If-Match": etag},
+                         json={"due_date": "2026-12-18"})
+    assert moved.status_code == 409
+    assert set(moved.json["errors"]) == {"due_date"}
+    achieved = client.post(f"/api/v1/commitments/{paths['school']}/status", headers=office,
+                           json={"status": "achieved"})
+    assert achieved.status_code == 409 and set(achieved.json["errors"]) == {"status"}
+    assert {key: _state(app, paths[key]) for key in ("central", "school")} == before
+    # The way that counts: the responsible party proposes, the other party acknowledges.
+    proposed = client.post(f"{path}/due-date-proposals", headers=office,
+                           json={"due_date": "2026-12-18", "comment": "The budget moves"})
+    assert proposed.status_code == 201, proposed.json
+    assert _state(app, paths["central"])[1] == date(2026, 6, 30)
+    decided = client.post(f"/api/v1/proposals/{proposed.json['id']}/acknowledge",
+                          headers=paths["headers"]["leader"], json={})
+    assert decided.status_code == 200, decided.json
+    assert _state(app, paths["central"])[1] == date(2026, 12, 18)
+
+
+def test_a_bulk_import_does_not_bypass_the_other_party(app, paths):
+    import csv
+    import io
+
+    from app.commitments.bulk import COMMITMENT_COLUMNS
+
+    client = app.test_client()
+    office = paths["headers"]["office"]
+    exported = client.get("/api/v1/commitments/export?format=csv", headers=office)
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(
+        exported.data.decode("utf-8-sig")))}
+    central, school = rows[paths["central"]], rows[paths["school"]]
+    central["due_date"] = "2026-12-18"
+    school["status"] = "achieved"
+    new = dict(school, id="", version="", title="Imported as achieved", status="achieved")
+    before = {key: _state(app, paths[key]) for key in ("central", "school")}
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COMMITMENT_COLUMNS)
+    writer.writeheader()
+    writer.writerows([central, school, new])
+    response = client.post("/api/v1/commitments/import", headers=office,
+                           content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(buffer.getvalue().encode()), "c.csv")})
+    assert response.status_code == 422
+    errors = response.json["errors"]["rows"]
+    assert {number: set(fields) for number, fields in errors.items()} == {
+        "2": {"due_date"}, "3": {"status"}, "4": {"status"}}
+    assert {key: _state(app, paths[key]) for key in ("central", "school")} == before

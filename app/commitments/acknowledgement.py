@@ -220,6 +220,51 @@ def propose_due_date(principal: Principal, commitment, *, due_date: date, commen
                     event="due_date_proposed", now=now, due_date=due_date)
 
 
+# --- changes made directly (forms, API, bulk import) -----------------------------------------
+
+
+def direct_change_errors(principal: Principal, commitment, *, status: str | None = None,
+                         due_date: date | None = None) -> dict[str, list]:
+    """Why a direct change of status or due date would bypass the other party, by field.
+
+    Every path that changes a commitment directly (the web forms, the API, a bulk import)
+    asks this first, so a completion or a new due date never counts before the other party
+    has acknowledged it: "achieved" is reached only by an acknowledged completion, and the
+    due date of a commitment that has been agreed is moved directly only by someone who speaks
+    for the acknowledging side (for them it is their own decision); the responsible party
+    proposes it instead. ``commitment`` is None for a new one (which starts proposed or agreed).
+    """
+    errors: dict[str, list] = {}
+    current = commitment.status if commitment is not None else None
+    if status == "achieved" and current != "achieved":
+        errors["status"] = [_("Report the commitment achieved instead, so the other party can "
+                              "acknowledge it.")]
+    if (commitment is not None and due_date is not None and due_date != commitment.due_date
+            and current != "proposed" and not may_acknowledge(principal, commitment)):
+        errors["due_date"] = [_("Propose the new due date instead, so the other party can "
+                                "acknowledge it.")]
+    return errors
+
+
+def _refuse_bypass(principal: Principal, commitment, **change) -> None:
+    errors = direct_change_errors(principal, commitment, **change)
+    if errors:
+        raise Conflict(_("This needs the other party's acknowledgement."), errors)
+
+
+def change_status(principal: Principal, commitment, new_status: str, *, reason: str = "",
+                  actor: str = "") -> None:
+    """A status change asked for directly; "achieved" only comes through acknowledgement."""
+    _refuse_bypass(principal, commitment, status=new_status)
+    services.change_status(commitment, new_status, reason=reason, actor=actor)
+
+
+def update(principal: Principal, commitment, changes: dict, *, actor: str = "") -> dict:
+    """A direct edit; the responsible party cannot move an agreed due date on its own."""
+    _refuse_bypass(principal, commitment, due_date=changes.get("due_date"))
+    return services.update_commitment(commitment, changes, actor=actor)
+
+
 # --- deciding ---------------------------------------------------------------------------------
 
 

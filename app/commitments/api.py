@@ -16,12 +16,12 @@ from app.api.support import (
     signed_in,
     with_etag,
 )
-from app.commitments import bulk, schemas, services, tracking
+from app.commitments import acknowledgement, bulk, schemas, services, tracking
 from app.common.refs import page_schema
 from app.common.spreadsheets import iter_csv, read_table, write_xlsx
 from app.db import db
 from app.engagements.services import get_engagement
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.indicators.services import get_indicator
 from app.meetings.services import get_meeting
@@ -162,7 +162,7 @@ def _actor() -> str:
 def update_commitment(changes, commitment_id):
     commitment = fetch(services.get_commitment, commitment_id, "manage")
     require_if_match(commitment)
-    services.update_commitment(commitment, _references(changes), actor=_actor())
+    acknowledgement.update(signed_in(), commitment, _references(changes), actor=_actor())
     return with_etag(commitment)
 
 
@@ -173,12 +173,8 @@ def change_status(data, commitment_id):
     """Move the commitment along the status graph (reopening needs a reason)."""
     commitment = fetch(services.get_commitment, commitment_id, "manage")
     require_if_match(commitment, required=False)
-    if data["status"] == "achieved":
-        # Only an acknowledged completion counts as achieved.
-        raise Conflict(_("Report the commitment achieved instead, so the other party can "
-                         "acknowledge it."),
-                       {"status": [_("Use POST /commitments/{id}/completion.")]})
-    services.change_status(commitment, data["status"], reason=data["reason"], actor=_actor())
+    acknowledgement.change_status(signed_in(), commitment, data["status"],
+                                  reason=data["reason"], actor=_actor())
     return with_etag(commitment)
 
 

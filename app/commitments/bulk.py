@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from marshmallow import ValidationError
 
 from app.accounts.access import Principal, can
-from app.commitments import services
+from app.commitments import acknowledgement, services
 from app.commitments.models import SCOPES
 from app.commitments.status import STATUSES
 from app.common import fields
@@ -192,6 +192,12 @@ def _plan_commitment(principal: Principal, row: dict):
         elif row["version"] != existing.version:
             errors["version"] = [_("Changed by someone else since it was exported (now "
                                    "version %(version)s).", version=existing.version)]
+    if "id" not in errors:
+        # The same rule as the forms and the API: a completion or a new due date never
+        # counts before the other party has acknowledged it.
+        for name, messages in acknowledgement.direct_change_errors(
+                principal, existing, status=row["status"], due_date=row["due_date"]).items():
+            errors.setdefault(name, []).extend(messages)
     if errors:
         raise InvalidInput(_("The row could not be imported."), errors)
     values = {

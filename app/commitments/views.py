@@ -125,7 +125,7 @@ def edit(commitment_id):
     data = load(CommitmentUpdate(), form.values, form)
     if data is not None:
         try:
-            services.update_commitment(commitment, data, actor=g.user.name)
+            acknowledgement.update(g.principal, commitment, data, actor=g.user.name)
             flash(_("The commitment is saved."))
             return redirect(url_for(".detail", commitment_id=commitment.id))
         except SHOWN_ON_FORM as err:
@@ -143,8 +143,8 @@ def change_status(commitment_id):
     data = load(StatusChangeIn(), form.values, form)
     if data is not None:
         try:
-            services.change_status(commitment, data["status"], reason=data["reason"],
-                                   actor=g.user.name)
+            acknowledgement.change_status(g.principal, commitment, data["status"],
+                                          reason=data["reason"], actor=g.user.name)
             flash(_("The status is changed."))
             return redirect(url_for(".detail", commitment_id=commitment.id))
         except SHOWN_ON_FORM as err:
