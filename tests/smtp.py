@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -18,11 +19,15 @@ def free_port() -> int:
 class Inbox:
     """What the server received: parsed messages, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.messages = []
         self.lock = threading.Lock()
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.delay:
+            # A slow server keeps each send open long enough for two senders to overlap.
+            await asyncio.sleep(self.delay)
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(message)
@@ -30,8 +35,8 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self) -> None:
-        self.inbox = Inbox()
+    def __init__(self, delay: float = 0.0) -> None:
+        self.inbox = Inbox(delay)
         self.port = free_port()
         self.controller = None
 

@@ -243,3 +243,166 @@ def test_bad_mail_settings_stop_the_start_with_a_clear_message(tmp_path, monkeyp
     monkeypatch.setenv(variable, value)
     with pytest.raises(StartupError, match=message):
         load_config(tmp_path, {"SECRET_KEY": "x"})
+
+
+def test_two_senders_at_once_send_each_message_exactly_once(app):
+    """Two runs of the sender overlapping (two cron jobs, two servers): each message is
+    claimed by one of them and goes out once."""
+    import threading
+
+    slow = SmtpServer(delay=0.05)
+    slow.start()
+    try:
+        with app.app_context(), db_session:
+            queue(12)
+        reports, errors = {}, []
+        start = threading.Barrier(2)
+
+        def run(name):
+            try:
+                with app.app_context(), db_session:
+                    start.wait()
+                    reports[name] = outbox.deliver(
+                        Mailer(host="127.0.0.1", port=slow.port, sender="x@test.example"),
+                        now=NOW, sender=name)
+            except Exception as err:  # noqa: BLE001 - reported by the assertion below
+                errors.append(err)
+
+        threads = [threading.Thread(target=run, args=(name,)) for name in ("one", "two")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert errors == []
+        sent = reports["one"].sent + reports["two"].sent
+        assert sorted(sent) == sorted(set(sent)) and len(sent) == 12
+        subjects = Counter(m["Subject"] for m in slow.inbox.messages)
+        assert subjects == Counter({f"Message {n}": 1 for n in range(12)})
+        with app.app_context(), db_session:
+            assert outbox.counts()["sent"] == 12
+            assert all(m.claimed_by is None for m in outbox.recent())
+    finally:
+        slow.stop()
+
+
+def test_a_claim_holds_until_it_runs_out(configured, smtp):
+    """A sender that died mid-run leaves its claim; a later run sends the message once the
+    claim has run out, not before."""
+    with configured.app_context(), db_session:
+        (message,) = queue(1)
+        commit()
+        message_id = message.id
+    with configured.app_context(), db_session:
+        assert outbox.claim(message_id, "died", NOW)
+        assert not outbox.claim(message_id, "other", NOW + timedelta(minutes=1))
+    with configured.app_context(), db_session:
+        early = outbox.deliver(mailer(configured), now=NOW + timedelta(minutes=5))
+        assert early.sent == [] and outbox.counts()["queued"] == 1
+        late = outbox.deliver(mailer(configured), now=NOW + outbox.CLAIM_FOR +
+                              timedelta(minutes=1))
+        assert late.sent == [message_id]
+    assert [m["Subject"] for m in smtp.inbox.messages] == ["Message 0"]
+
+
+def test_a_reminder_no_longer_true_when_it_would_go_is_skipped_with_the_reason(configured,
+                                                                                smtp):
+    from app.commitments import acknowledgement, services
+    from app.db import db
+
+    ids = _parties(configured)
+    with configured.app_context(), db_session:
+        parties = Parties.load(db, ids)
+        closed, moved, reported, still = (
+            parties.commitment(title=title, due_date=date(2026, 2, 20))
+            for title in ("Closed", "Moved", "Reported", "Still late"))
+        commit()
+        numbers = {c.title: c.id for c in (closed, moved, reported, still)}
+        reminders.plan(now=NOW)
+        # The mail server was down for a day; meanwhile things happened.
+        services.change_status(closed, "not_achieved", reason="Decided at the talk")
+        moved.due_date = date(2026, 9, 30)
+        acknowledgement.report_completion(parties.principal("leader"), reported, now=NOW)
+    with configured.app_context(), db_session:
+        report = outbox.deliver(mailer(configured), now=NOW + timedelta(hours=2))
+        reasons = {m.last_error for m in outbox.recent(state="skipped")}
+        assert len(report.skipped) == len(reasons) == 3
+        assert reasons == {f"Commitment {numbers['Closed']} is closed (not_achieved)",
+                           f"Commitment {numbers['Moved']} is no longer overdue",
+                           f"Commitment {numbers['Reported']} is no longer overdue"}
+    assert {m["Subject"] for m in smtp.inbox.messages} == {"Overdue: Still late"}
+    assert len(smtp.inbox.messages) == len(report.sent)
+
+
+def test_reminders_survive_the_mail_server_stopping_mid_run_and_go_out_exactly_once(
+        configured, smtp):
+    """Reminders planned for several people; the server stops after the second one; the cron
+    command fails visibly while it is down and sends the rest, each once, when it is back."""
+    from app.common.model import utcnow
+    from app.db import db
+
+    ids = _parties(configured)
+    with configured.app_context(), db_session:
+        parties = Parties.load(db, ids)
+        for n in range(3):
+            parties.commitment(title=f"School {n}", due_date=date(2026, 2, 20))
+            parties.commitment(title=f"Central {n}", due_date=date(2026, 2, 20),
+                               scope="central", responsible_organisation=parties.orgs["owner"])
+        planned = reminders.plan(now=NOW)
+        expected = Counter((m.recipient, m.subject) for m in outbox.recent(state="queued"))
+    assert planned.queued == len(expected) >= 6
+
+    def stop_after_second(message):
+        if message.state == "sent" and len(smtp.inbox.messages) == 2:
+            smtp.stop()
+
+    with configured.app_context(), db_session:
+        first = outbox.deliver(mailer(configured), now=NOW, progress=stop_after_second)
+    assert len(first.sent) == 2 and first.unavailable
+    runner = configured.test_cli_runner()
+    down = runner.invoke(args=["reminders", "send", "--no-plan"])
+    assert down.exit_code == 1 and "stays queued" in down.output
+    with configured.app_context(), db_session:
+        assert outbox.counts()["sent"] == 2 and outbox.counts()["queued"] == planned.queued - 2
+
+    smtp.start()
+    back = runner.invoke(args=["reminders", "send", "--no-plan"])
+    assert back.exit_code == 0, back.output
+    # The one tried while the server was down waits out its pause, then goes too.
+    with configured.app_context(), db_session:
+        assert outbox.counts()["queued"] == 1
+        later = outbox.deliver(mailer(configured), now=utcnow() + outbox.LONGEST_PAUSE)
+        assert len(later.sent) == 1 and outbox.counts()["queued"] == 0
+    again = runner.invoke(args=["reminders", "send", "--no-plan"])
+    assert again.exit_code == 0 and again.output.startswith("sent 0")
+    received = Counter((m["To"], m["Subject"]) for m in smtp.inbox.messages)
+    assert received == expected
+
+
+def test_two_flask_reminders_send_processes_at_once_send_each_message_once(app, engine,
+                                                                          engine_databases):
+    """The cron command started twice (two hosts), as separate processes on one database."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    slow = SmtpServer(delay=0.1)
+    slow.start()
+    try:
+        with app.app_context(), db_session:
+            queue(30)
+        env = {**os.environ, "DATABASE_URL": engine_databases(engine).url,
+               "SECRET_KEY": "outbox-test", "NORDIALOG_SMTP_HOST": "127.0.0.1",
+               "NORDIALOG_SMTP_PORT": str(slow.port), "NORDIALOG_MAIL_FROM": "n@test.example"}
+        root = Path(__file__).resolve().parent.parent
+        runs = [subprocess.Popen([sys.executable, "-m", "flask", "reminders", "send",
+                                  "--no-plan"], cwd=root, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+        outputs = [run.communicate(timeout=120)[0] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs
+        sent = [int(output.split("sent ")[1].split(",")[0]) for output in outputs]
+        assert sum(sent) == 30, outputs
+        subjects = Counter(m["Subject"] for m in slow.inbox.messages)
+        assert subjects == Counter({f"Message {n}": 1 for n in range(30)})
+    finally:
+        slow.stop()

@@ -28,6 +28,9 @@ def define(db):
         next_attempt_at = Required(datetime)
         last_error = Optional(LongStr, lazy=False)
         sent_at = Optional(datetime)
+        #: The sender that is sending it, and until when its claim holds (see outbox.claim).
+        claimed_by = Optional(str, 64, nullable=True)
+        claimed_until = Optional(datetime)
         created_at = Required(datetime)
         updated_at = Required(datetime)
 

@@ -5,11 +5,23 @@ row stays queued and is tried again later, with a growing pause (``backoff``). E
 carries a dedupe key (the same reminder for the same item, person and day has the same key), so
 queueing it twice keeps one row, and a sent row is never sent again. Each message is committed
 as sent right after the server accepted it, one at a time.
+
+Several senders may run at once (two cron jobs overlapping, one per server): before a sender
+talks to the mail server about a message it *claims* the row with one conditional UPDATE that
+only one of them can win (``claim``), and commits the claim. A claim runs out after
+``CLAIM_FOR``, so a message whose sender died mid-run goes out with a later run.
+
+Just before sending, the message is checked again: a reminder whose item was deleted, or which
+is no longer true (the commitment was closed, moved or reported achieved meanwhile), is
+recorded as skipped with the reason instead of being sent.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,6 +48,8 @@ STATES = {
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_PAUSE = timedelta(hours=6)
+#: How long a sender's claim on a message holds: far longer than sending one message takes.
+CLAIM_FOR = timedelta(minutes=15)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -71,15 +85,51 @@ def enqueue(*, kind: str, recipient: str, language: str, subject: str, body: str
         updated_at=now)
 
 
-def _item_gone(message) -> str | None:
-    """Why a message about an item should not go out any more, or None."""
+def _not_to_send(message, now: datetime) -> str | None:
+    """Why a queued message should not go out any more (recorded as the reason), or None."""
     if not message.item_entity:
         return None
     entity = getattr(db, message.item_entity, None)
     item = entity.get(id=message.item_id) if entity is not None else None
     if item is None:
         return f"{message.item_entity} {message.item_id} no longer exists"
-    return None
+    # Reminders know what made them true; imported here, as reminders queue through us.
+    from app.notify.reminders import no_longer_relevant
+
+    return no_longer_relevant(message, item, now)
+
+
+def sender_name() -> str:
+    """This sender, as recorded on the messages it claims: host, process and a random part."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _sql_time(moment: datetime):
+    # Pony keeps SQLite times as text in this form; comparisons must use the same one.
+    if db.provider_name == "sqlite":
+        return moment.isoformat(" ", timespec="microseconds")
+    return moment
+
+
+def claim(message_id: int, sender: str, now: datetime) -> bool:
+    """Take one queued message for ``sender``; False when another sender holds it.
+
+    One conditional UPDATE decides (PostgreSQL's row lock, SQLite's single writer), and it is
+    committed at once, so the claim is visible to every other sender before anything is sent.
+    """
+    cursor = db.execute(
+        'UPDATE "outbox_message" SET "claimed_by" = $sender, "claimed_until" = $until '
+        'WHERE "id" = $message_id AND "state" = \'queued\' '
+        'AND ("claimed_until" IS NULL OR "claimed_until" < $now)',
+        {"sender": sender, "until": _sql_time(now + CLAIM_FOR), "message_id": message_id,
+         "now": _sql_time(now)})
+    taken = cursor.rowcount == 1
+    commit()
+    return taken
+
+
+def _release(message, now: datetime) -> None:
+    message.claimed_by, message.claimed_until, message.updated_at = None, None, now
 
 
 @dataclass
@@ -92,16 +142,17 @@ class DeliveryReport:
     unavailable: str | None = None
 
 
-def due_messages(now: datetime, limit: int):
-    return db.OutboxMessage.select(
-        lambda m: m.state == "queued" and m.next_attempt_at <= now
-    ).order_by(lambda m: (m.next_attempt_at, m.id))[:limit]
+def due_ids(now: datetime, limit: int) -> list[int]:
+    """The queued messages whose time has come, oldest first (ids only: each is read again
+    once claimed)."""
+    return select((m.next_attempt_at, m.id) for m in db.OutboxMessage
+                  if m.state == "queued" and m.next_attempt_at <= now
+                  ).order_by(1, 2)[:limit]
 
 
 def _failed(message, now: datetime, reason: str, report: DeliveryReport) -> None:
     message.attempts += 1
     message.last_error = reason[:2000]
-    message.updated_at = now
     if message.attempts >= MAX_ATTEMPTS:
         message.state = "failed"
         report.given_up.append(message.id)
@@ -111,24 +162,32 @@ def _failed(message, now: datetime, reason: str, report: DeliveryReport) -> None
 
 
 def deliver(mailer: Mailer, *, now: datetime | None = None, limit: int = 500,
-            progress: Callable[[object], None] | None = None) -> DeliveryReport:
+            progress: Callable[[object], None] | None = None,
+            sender: str | None = None) -> DeliveryReport:
     """Send the queued messages whose time has come, committing each outcome as it happens.
 
-    Must run inside a ``db_session``. When the server cannot be reached the message being tried
-    is rescheduled and the run stops; the others keep their place in the queue. ``progress`` is
+    Must run inside a ``db_session``. Each message is claimed first (``claim``); one another
+    sender holds is left to it. When the server cannot be reached the message being tried is
+    rescheduled and the run stops; the others keep their place in the queue. ``progress`` is
     called with each message after its outcome is committed.
     """
     now = now or utcnow()
+    sender = sender or sender_name()
     report = DeliveryReport()
-    ids = [m.id for m in due_messages(now, limit)]
+    ids = [message_id for _due, message_id in due_ids(now, limit)]
+    commit()  # nothing of this run is held open while the mail server answers
     try:
         for message_id in ids:
-            message = db.OutboxMessage.get(id=message_id)
-            if message is None or message.state != "queued":
-                continue  # another sender took it meanwhile
-            gone = _item_gone(message)
-            if gone:
-                message.state, message.last_error, message.updated_at = "skipped", gone, now
+            if not claim(message_id, sender, now):
+                continue  # sent, skipped or being sent by another sender meanwhile
+            message = db.OutboxMessage[message_id]
+            if message.next_attempt_at > now:
+                _release(message, now)  # another sender tried it meanwhile; it waits
+                commit()
+                continue
+            reason = _not_to_send(message, now)
+            if reason:
+                message.state, message.last_error = "skipped", reason
                 report.skipped.append(message.id)
             else:
                 try:
@@ -139,9 +198,10 @@ def deliver(mailer: Mailer, *, now: datetime | None = None, limit: int = 500,
                     _failed(message, now, str(down), report)
                     report.unavailable = str(down)
                 else:
-                    message.state, message.sent_at, message.updated_at = "sent", utcnow(), now
+                    message.state, message.sent_at = "sent", utcnow()
                     message.last_error = ""
                     report.sent.append(message.id)
+            _release(message, now)
             commit()
             if progress is not None:
                 progress(message)

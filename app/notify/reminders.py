@@ -14,6 +14,8 @@ from flask import current_app
 from flask_babel import force_locale
 
 from app.accounts.access import principal_for
+from app.commitments.status import OPEN
+from app.commitments.tracking import track
 from app.db import db
 from app.i18n import DEFAULT_LANGUAGE, _, ngettext, normalize_language
 from app.notify.outbox import enqueue
@@ -42,6 +44,27 @@ def _queue(report: PlanReport, now: datetime | None, **message) -> None:
         return
     enqueue(now=now, **message)
     report.queued += 1
+
+
+#: The kinds of reminder about a commitment, and what must still be true to send one.
+COMMITMENT_REMINDERS = {
+    "overdue": lambda flags: flags.overdue,
+    "follow_up_due": lambda flags: flags.follow_up_due or flags.follow_up_overdue,
+}
+
+
+def no_longer_relevant(message, item, now: datetime | None = None) -> str | None:
+    """Why a queued reminder about ``item`` is no longer true at ``now`` (the outbox skips it
+    with this reason), or None. A reminder may wait in the queue for hours (the mail server was
+    down): meanwhile the commitment may have been closed, moved or reported achieved."""
+    still = COMMITMENT_REMINDERS.get(message.kind)
+    if still is None or message.item_entity != "Commitment":
+        return None
+    if item.status not in OPEN:
+        return f"Commitment {item.id} is closed ({item.status})"
+    if not still(track(item, now)):
+        return f"Commitment {item.id} is no longer {message.kind.replace('_', ' ')}"
+    return None
 
 
 def _reminders_for(user, work, day: date, report: PlanReport, now) -> None:
