@@ -64,6 +64,43 @@ def test_worse_than_the_owner_for_n_periods_in_a_row_is_flagged(tx):
     assert hit.reason == "reading worse than the school owner for 3 periods in a row"
 
 
+def test_a_gap_in_the_periods_breaks_the_row(tx):
+    """Three periods below the threshold are "three in a row" only if no period lies between
+    them without figures; school years, calendar years and half-years alike."""
+    owner = make_owner("Kommune")
+    reading = indicator()
+    programme = make_programme()
+    programme.weak_results = [{"indicator": "reading", "compare_to": "threshold",
+                               "threshold": 60, "periods": 3}]
+    runs = {
+        "Row of school years": ["2022/23", "2023/24", "2024/25"],
+        "Gap school year": ["2021/22", "2023/24", "2024/25"],    # no figures for 2022/23
+        "Row of years": ["2022", "2023", "2024"],
+        "Gap year": ["2020", "2021", "2023"],
+        "Row of half-years": ["2023H2", "2024H1", "2024H2"],
+        "Gap half-year": ["2023H1", "2024H1", "2024H2"],
+        "Old row, then a gap": ["2019/20", "2020/21", "2021/22", "2023/24"],
+    }
+    schools = {}
+    for name, periods in runs.items():
+        schools[name] = make_school(owner, name)
+        for period in periods:
+            db.Observation(organisation=schools[name], indicator=reading, period=period,
+                           value=40)
+    flagged = {f.organisation.id for f in flag(admin(), programme)}
+    assert sorted(name for name, school in schools.items() if school.id in flagged) == [
+        "Row of half-years", "Row of school years", "Row of years"]
+
+
+@pytest.mark.parametrize(("period", "following"), [
+    ("2024/25", "2025/26"), ("1999/00", "2000/01"), ("2024", "2025"), ("2024H1", "2024H2"),
+    ("2024H2", "2025H1"), ("24/25", None), ("2024Q1", None)])
+def test_the_period_after(period, following):
+    from app.indicators.services import next_period
+
+    assert next_period(period) == following
+
+
 def test_lower_is_better_thresholds_and_the_country(tx):
     owner = make_owner("Kommune")
     agency = create_organisation(name="Agency", kind="national_agency", country="DK",

@@ -49,6 +49,20 @@ _YEAR = re.compile(r"^(\d{4})$")
 _HALF = re.compile(r"^(\d{4})-?H([12])$")
 
 
+def next_period(period: str) -> str | None:
+    """The period right after a stored one, in the same form: 2024/25 -> 2025/26,
+    2024 -> 2025, 2024H1 -> 2024H2 -> 2025H1; None for anything else."""
+    if re.fullmatch(r"\d{4}/\d{2}", period):
+        start = int(period[:4]) + 1
+        return f"{start}/{(start + 1) % 100:02d}"
+    if re.fullmatch(r"\d{4}", period):
+        return str(int(period) + 1)
+    if re.fullmatch(r"\d{4}H[12]", period):
+        year = int(period[:4])
+        return f"{year}H2" if period.endswith("H1") else f"{year + 1}H1"
+    return None
+
+
 def normalize_period(raw) -> str | None:
     """A period in its stored form (``2024/25``, ``2024``, ``2024H1``), or None if ``raw`` is
     not one. Accepts the spellings statistics exports use: ``2024/2025``, ``2024-25``,

@@ -1,20 +1,23 @@
 """The weak-results rule (seed: ``[[weak_results]]``) over indicator data.
 
-A unit is flagged by a rule when, in each of its latest ``periods`` periods with figures, its
-value is worse (by the indicator's direction of good) than the reference: a fixed threshold, its
-owner's value for the same period, or its country's (held on the national agency). A missing
-reference for one of those periods means not flagged: the rule never guesses.
+A unit is flagged by a rule when its latest ``periods`` periods with figures follow each other
+without a gap (2022/23, 2023/24, 2024/25: a year without figures breaks the row) and in each of
+them its value is worse (by the indicator's direction of good) than the reference: a fixed
+threshold, its owner's value for the same period, or its country's (held on the national
+agency). A missing reference for one of those periods means not flagged: the rule never guesses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pony.orm import select
 
 from app.accounts.access import Principal, can, visible_organisations
 from app.db import db
 from app.i18n import _, localized
+from app.indicators.services import next_period
 from app.organisations.models import UNIT_KINDS
 
 COMPARISONS = ("threshold", "owner", "country")
@@ -56,6 +59,11 @@ def _worse(direction: str, value: float, reference: float) -> bool:
     if direction == "lower_is_better":
         return value > reference
     return False
+
+
+def _in_a_row(periods: list[str]) -> bool:
+    """Each period directly follows the one before (oldest first)."""
+    return all(next_period(before) == after for before, after in pairwise(periods))
 
 
 def agency_selects(principal: Principal, programme) -> bool:
@@ -114,7 +122,7 @@ def flag(principal: Principal, programme, *, within=None) -> list[FlaggedUnit]:
         for unit in units:
             series = values.get(unit.id, {})
             latest = sorted(series, reverse=True)[:rule["periods"]]
-            if len(latest) < rule["periods"]:
+            if len(latest) < rule["periods"] or not _in_a_row(sorted(latest)):
                 continue
             periods = []
             for period in sorted(latest):
