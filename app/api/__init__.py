@@ -13,6 +13,7 @@ from swagger_ui_bundle import swagger_ui_path
 from app.api.support import (
     IdConverter,
     id_param_schema,
+    refuse_unknown_query,
     remember_response,
     require_precondition_header,
 )
@@ -100,6 +101,7 @@ def init_api(app: Flask) -> Api:
         if not request.path.startswith("/api/v1/"):
             return
         require_precondition_header()
+        refuse_unknown_query()
         if request.method not in ("POST", "PUT", "PATCH"):
             return
         if request.content_length and request.content_length > MAX_JSON_BYTES \

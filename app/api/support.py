@@ -8,7 +8,7 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 from pony.orm import flush
 from pony.orm.core import TransactionIntegrityError
@@ -43,6 +43,22 @@ class StrictParser(FlaskParser):
         args = MultiDict(req.args)
         args.poplist("lang")
         return self._makeproxy(args, schema)
+
+
+def refuse_unknown_query() -> None:
+    """A query parameter the operation does not know is an error, also where it knows none.
+
+    Operations with query arguments refuse unknown ones while parsing them (``StrictParser``);
+    this covers the others, so ``GET /me/tokens?status=x`` does not quietly answer everything.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    arguments = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    if view is None or any(a.get("in") == "query" for a in arguments):
+        return
+    unknown = sorted(name for name in request.args if name != "lang")
+    if unknown:
+        raise InvalidInput(_("Some of the data is not valid. See the messages by field."),
+                           {name: [_("Unknown field.")] for name in unknown})
 
 
 class ApiBlueprint(Blueprint):
