@@ -153,3 +153,59 @@ def test_unreadable_files_get_a_clear_error(client, world):
                            data={"file": (io.BytesIO("ø".encode("cp1252")), "x.csv")})
     assert response.status_code == 422
     assert "UTF-8" in response.json["errors"]["file"][0]
+
+
+#: Valid-looking numbers (dates and check digits right), nobody's that we know of.
+CPR, FODSELSNUMMER, PERSONNUMMER = "010203-1234", "15031210140", "19121212-0008"
+
+
+def test_rows_carrying_personal_identity_numbers_are_refused_without_repeating_them(
+        client, app, world):
+    rows = csv_rows(export(client, world).data)
+    rows[0]["title"] = "Would have changed"
+    danish = dict(rows[1], id="", version="", title=f"Samtale med elev {CPR} om fravær")
+    swedish = dict(rows[1], id="", version="", responsible_person=f"Elev {PERSONNUMMER}")
+    before = versions(app)
+    response = upload(client, world, rows + [danish, swedish], COMMITMENT_COLUMNS)
+    assert response.status_code == 422
+    errors = response.json["errors"]["rows"]
+    assert set(errors) == {"4", "5"}
+    assert set(errors["4"]) == {"title"} and "CPR" in errors["4"]["title"][0]
+    assert set(errors["5"]) == {"responsible_person"}
+    assert "personnummer" in errors["5"]["responsible_person"][0]
+    assert CPR not in response.text and PERSONNUMMER not in response.text
+    assert versions(app) == before
+
+
+def test_follow_ups_with_a_fodselsnummer_are_refused_in_the_readers_language(client, app,
+                                                                            world):
+    row = {"id": "", "commitment_id": str(world.c_a1), "occurred_on": "2025-10-01",
+           "author": "Mette", "status_to": "", "progress": "",
+           "narrative": f"Eleven ({FODSELSNUMMER}) har fått tett oppfølging.",
+           "next_follow_up_on": ""}
+    with app.app_context(), db_session:
+        count = app.extensions["nordialog.db"].FollowUp.select().count()
+    response = client.post("/api/v1/follow-ups/import?lang=nb",
+                           headers=world.headers["leader_a1"],
+                           content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(_csv([row], FOLLOW_UP_COLUMNS)), "f.csv")})
+    assert response.status_code == 422
+    message = response.json["errors"]["rows"]["2"]["narrative"][0]
+    assert "fødselsnummer" in message and "personnummer" not in message
+    assert FODSELSNUMMER not in response.text
+    with app.app_context(), db_session:
+        assert app.extensions["nordialog.db"].FollowUp.select().count() == count
+    # A date and a time, an 8-digit phone number and a school code are not identity numbers.
+    row["narrative"] = "Møte 150325 1400, tlf 22334455, skolekode 280149."
+    ok = client.post("/api/v1/follow-ups/import", headers=world.headers["leader_a1"],
+                     content_type="multipart/form-data",
+                     data={"file": (io.BytesIO(_csv([row], FOLLOW_UP_COLUMNS)), "f.csv")})
+    assert ok.status_code == 200, ok.json
+
+
+def _csv(rows, columns) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()

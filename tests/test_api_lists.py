@@ -1,5 +1,6 @@
 """Lists: pages with totals and links, the filters people need, and constant SQL per page."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -85,3 +86,60 @@ def test_sql_per_list_request_is_constant_in_page_size(client, many, path):
         assert response.status_code == 200
         counts.append(len(selects(counter)))
     assert counts[0] == counts[1], counts
+
+
+#: A record of the world for each path parameter of a read, so the request reaches its view.
+PATH_RECORDS = {"organisation_id": "a1", "commitment_id": "c_a1", "meeting_id": "m_a1",
+                "engagement_id": "e_a1", "programme_id": "danish", "follow_up_id": "f_a1",
+                "indicator_id": "open_"}
+
+
+def _reads(client, world):
+    """Every GET of the published document, with real ids in its path."""
+    spec = client.get("/api/openapi.json").json
+    for template, item in spec["paths"].items():
+        operation = item.get("get")
+        if operation is None:
+            continue
+        path = re.sub(r"\{(\w+)\}", lambda m: str(world.ids[PATH_RECORDS[m.group(1)]]),
+                      template)
+        query = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        yield operation["operationId"], path, query
+
+
+def test_every_read_refuses_a_filter_it_does_not_know(client, world):
+    """Walks the published document: a mistyped filter never quietly returns everything."""
+    reads = list(_reads(client, world))
+    assert len(reads) >= 40
+    for operation, path, _query in reads:
+        response = client.get(f"{path}?no_such_filter=1", headers={
+            **world.headers["admin"], "Accept-Language": "da"})
+        assert response.status_code == 422, (operation, response.status_code)
+        assert response.json["code"] == 422, operation
+        assert response.json["errors"]["no_such_filter"] == ["Ukendt felt."], operation
+
+
+def test_every_paged_list_has_totals_links_and_constant_sql(client, many):
+    """Every list with pages (walked from the document): its total in the body and in
+    X-Total-Count, Link headers to the first and last page, and the same number of SQL
+    queries for a page of 20 as for a page of 200."""
+    paged = [(operation, path) for operation, path, query in _reads(client, many)
+             if {"page", "per_page"} <= query]
+    assert {operation for operation, _ in paged} >= {
+        "list_commitments", "list_follow_ups", "list_engagements", "list_meetings",
+        "list_organisations", "list_programmes", "list_proposals", "list_indicators",
+        "list_observations", "list_outbox", "list_audit"}
+    for operation, path in paged:
+        counts = []
+        for per_page in (20, 200):
+            with counted_queries() as counter:
+                response = client.get(f"{path}?per_page={per_page}",
+                                      headers=many.headers["admin"])
+            assert response.status_code == 200, (operation, response.json)
+            counts.append(len(selects(counter)))
+            body = response.json
+            assert response.headers["X-Total-Count"] == str(body["total"]), operation
+            assert 'rel="first"' in response.headers["Link"], operation
+            assert 'rel="last"' in response.headers["Link"], operation
+            assert len(body["items"]) == min(per_page, body["total"]), operation
+        assert counts[0] == counts[1], (operation, counts)

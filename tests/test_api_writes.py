@@ -1,5 +1,8 @@
 """Writing through the API: no update silently lost, no duplicate from a retried request."""
 
+import re
+from datetime import date, datetime
+
 import pytest
 from pony.orm import db_session
 
@@ -118,3 +121,83 @@ def test_only_those_who_manage_may_change(client, world, who, status):
     response = client.patch(path, headers={**world.headers[who], "If-Match": etag},
                             json={"title": "Not mine to change"})
     assert response.status_code == status
+
+
+#: A real record of the world for each path parameter, so the request reaches its view.
+PATH_RECORDS = {"organisation_id": "a1", "commitment_id": "c_a1", "meeting_id": "m_a1",
+                "participant_id": "p_a1", "item_id": "ai_a1", "step_id": "ys_a1",
+                "engagement_id": "e_a1", "token_id": "token_admin", "user_id": "office_a"}
+
+
+def _record(world, parameter: str) -> str:
+    if parameter == "key":
+        return "test_well_being"  # an indicator of the world
+    return str(world.ids.get(PATH_RECORDS.get(parameter), 1))
+
+
+def _changing_operations(client):
+    spec = client.get("/api/openapi.json").json
+    return [(method.upper(), path, op["operationId"], "get" in item)
+            for path, item in spec["paths"].items()
+            for method, op in item.items() if method in ("put", "patch", "delete")]
+
+
+def test_every_change_in_the_spec_needs_if_match(client, world):
+    """Walks the published document, so a new PUT, PATCH or DELETE cannot skip the rule."""
+    operations = _changing_operations(client)
+    assert {op for _m, _p, op, _g in operations} >= {
+        "update_commitment", "record_evaluation_note", "put_indicator", "revoke_token",
+        "remove_participant", "update_me"}
+    for method, template, operation, readable in operations:
+        path = re.sub(r"\{(\w+)\}", lambda m: _record(world, m.group(1)), template)
+        before = client.get(path, headers=world.headers["admin"]) if readable else None
+        response = client.open(path, method=method, json={} if method != "DELETE" else None,
+                               headers={**world.headers["admin"], "Accept-Language": "sv"})
+        assert response.status_code == 428, (operation, path, response.status_code)
+        assert response.json["code"] == 428 and response.json["message"].startswith(
+            "Skicka If-Match"), operation
+        if readable:
+            after = client.get(path, headers=world.headers["admin"])
+            assert (after.status_code, after.get_data()) == (before.status_code,
+                                                              before.get_data()), operation
+
+
+def test_an_anonymous_change_is_told_to_authenticate_first(client, world):
+    response = client.patch(f"/api/v1/commitments/{world.c_a1}", json={"title": "x"})
+    assert response.status_code == 401
+
+
+@pytest.fixture
+def next_cycle(app, world):
+    """A meeting held in A1's next cycle, whose evaluation item lists last cycle's commitments."""
+    from app.meetings.services import mark_held
+    from tests.factories import make_engagement, make_meeting
+
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        last = db.Engagement[world.e_a1]
+        current = make_engagement(last.programme, last.organisation, period="2026/27",
+                                  starts_on=date(2026, 8, 1))
+        assert current.previous == last
+        meeting = make_meeting(current, starts_at=datetime(2026, 9, 14, 7, 0))
+        mark_held(meeting, held_at=meeting.starts_at)
+        return meeting.id
+
+
+def test_evaluation_notes_need_the_evaluation_items_version(client, world, next_cycle):
+    headers = world.headers["office_a"]
+    read = client.get(f"/api/v1/meetings/{next_cycle}/evaluation", headers=headers)
+    assert read.status_code == 200 and read.headers["ETag"].startswith('"agendaitem-')
+    path = f"/api/v1/meetings/{next_cycle}/evaluation/{world.c_a1}"
+    assert client.put(path, headers=headers, json={"note": "Blind"}).status_code == 428
+    mine = client.put(path, headers={**headers, "If-Match": read.headers["ETag"]},
+                      json={"note": "Met in every class"})
+    assert mine.status_code == 200 and mine.json["note"] == "Met in every class"
+    assert mine.headers["ETag"] != read.headers["ETag"]
+    theirs = client.put(path, headers={**world.headers["admin"],
+                                       "If-Match": read.headers["ETag"]},
+                        json={"note": "Written from an old read"})
+    assert theirs.status_code == 412 and theirs.headers["ETag"] == mine.headers["ETag"]
+    notes = client.get(f"/api/v1/meetings/{next_cycle}/evaluation", headers=headers).json
+    assert [e["note"] for e in notes if e["commitment_id"] == world.c_a1] == [
+        "Met in every class"]

@@ -14,6 +14,8 @@ from app.seeding.schemas import IndicatorsFile
 
 SEED = Path(__file__).resolve().parent.parent / "seed" / "indicators.toml"
 LABELS = {"en": "Reading", "da": "Læsning", "nb": "Lesing", "sv": "Läsning"}
+#: A new definition names no version: it asks for the key to be free (If-None-Match: *).
+NEW = {"If-None-Match": "*"}
 DEFINITION = {"labels": LABELS, "unit": "score", "direction": "higher_is_better",
               "country": "DK", "source": "Test", "confidential": True, "min_group_size": 5,
               "decimals": 0}
@@ -59,7 +61,8 @@ def test_bad_filters_are_refused(client, app, query):
 
 def test_an_administrator_defines_and_redefines_an_indicator(client, world):
     admin = world.headers["admin"]
-    created = client.put("/api/v1/indicators/test_reading", json=DEFINITION, headers=admin)
+    created = client.put("/api/v1/indicators/test_reading", json=DEFINITION,
+                         headers={**admin, **NEW})
     assert created.status_code == 201, created.json
     assert created.json["labels"] == LABELS and created.json["confidential"] is True
     again = client.put("/api/v1/indicators/test_reading", json=DEFINITION | {
@@ -68,6 +71,18 @@ def test_an_administrator_defines_and_redefines_an_indicator(client, world):
     stale = client.put("/api/v1/indicators/test_reading", json=DEFINITION,
                        headers={**admin, "If-Match": created.headers["ETag"]})
     assert stale.status_code == 412
+    assert stale.json["current_version"] == again.json["version"]
+    # Neither a blind redefinition nor a second "new" one overwrites it.
+    blind = client.put("/api/v1/indicators/test_reading", json=DEFINITION, headers=admin)
+    assert blind.status_code == 428
+    twice = client.put("/api/v1/indicators/test_reading", json=DEFINITION,
+                       headers={**admin, **NEW})
+    assert twice.status_code == 412 and twice.headers["ETag"] == again.headers["ETag"]
+    # A version named for a key not defined yet matches nothing.
+    missing = client.put("/api/v1/indicators/test_unknown", json=DEFINITION,
+                         headers={**admin, "If-Match": created.headers["ETag"]})
+    assert missing.status_code == 412
+    assert client.get(f"/api/v1/indicators/{created.json['id']}").json["min_group_size"] == 10
 
 
 @pytest.mark.parametrize("change,field", [
@@ -83,18 +98,18 @@ def test_an_administrator_defines_and_redefines_an_indicator(client, world):
 ])
 def test_a_definition_is_validated_field_by_field(client, world, change, field):
     response = client.put("/api/v1/indicators/test_reading", json=DEFINITION | change,
-                          headers=world.headers["admin"])
+                          headers={**world.headers["admin"], **NEW})
     assert response.status_code == 422
     assert field in response.json["errors"]
 
 
 def test_a_bad_key_and_a_country_against_existing_values_are_refused(client, world):
     admin = world.headers["admin"]
-    bad = client.put("/api/v1/indicators/Bad-Key", json=DEFINITION, headers=admin)
+    bad = client.put("/api/v1/indicators/Bad-Key", json=DEFINITION, headers={**admin, **NEW})
     assert bad.status_code == 422 and "key" in bad.json["errors"]
     # test_well_being has values from Danish and Swedish schools in the world.
     moved = client.put("/api/v1/indicators/test_well_being", json=DEFINITION | {
-        "confidential": False}, headers=admin)
+        "confidential": False}, headers={**admin, "If-Match": "*"})
     assert moved.status_code == 409
 
 
@@ -102,5 +117,5 @@ def test_a_bad_key_and_a_country_against_existing_values_are_refused(client, wor
                                         ("anonymous", 401)])
 def test_only_administrators_define_indicators(client, world, who, status):
     response = client.put("/api/v1/indicators/test_reading", json=DEFINITION,
-                          headers=world.headers[who])
+                          headers={**world.headers[who], **NEW})
     assert response.status_code == status

@@ -10,7 +10,13 @@ from flask import Blueprint, Flask, render_template, request, send_from_director
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
-from app.api.support import IdConverter, id_param_schema, remember_response
+from app.api.support import (
+    IdConverter,
+    id_param_schema,
+    refuse_unknown_query,
+    remember_response,
+    require_precondition_header,
+)
 from app.common.schemas import ErrorSchema
 from app.errors import PayloadTooLarge, UnsupportedMediaType
 from app.i18n import _
@@ -92,8 +98,11 @@ def init_api(app: Flask) -> Api:
 
     @app.before_request
     def check_api_body():
-        if not request.path.startswith("/api/v1/") or request.method not in (
-                "POST", "PUT", "PATCH"):
+        if not request.path.startswith("/api/v1/"):
+            return
+        require_precondition_header()
+        refuse_unknown_query()
+        if request.method not in ("POST", "PUT", "PATCH"):
             return
         if request.content_length and request.content_length > MAX_JSON_BYTES \
                 and not request.mimetype.startswith("multipart/"):

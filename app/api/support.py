@@ -8,7 +8,7 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 from pony.orm import flush
 from pony.orm.core import TransactionIntegrityError
@@ -43,6 +43,22 @@ class StrictParser(FlaskParser):
         args = MultiDict(req.args)
         args.poplist("lang")
         return self._makeproxy(args, schema)
+
+
+def refuse_unknown_query() -> None:
+    """A query parameter the operation does not know is an error, also where it knows none.
+
+    Operations with query arguments refuse unknown ones while parsing them (``StrictParser``);
+    this covers the others, so ``GET /me/tokens?status=x`` does not quietly answer everything.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    arguments = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    if view is None or any(a.get("in") == "query" for a in arguments):
+        return
+    unknown = sorted(name for name in request.args if name != "lang")
+    if unknown:
+        raise InvalidInput(_("Some of the data is not valid. See the messages by field."),
+                           {name: [_("Unknown field.")] for name in unknown})
 
 
 class ApiBlueprint(Blueprint):
@@ -106,6 +122,38 @@ def with_etag(entity, status: int = 200, headers: dict | None = None):
     """
     flush()
     return entity, status, {"ETag": f'"{etag(entity)}"', **(headers or {})}
+
+
+#: Methods that change or remove what is at a URL: never without a precondition.
+CHANGING_METHODS = ("PUT", "PATCH", "DELETE")
+
+
+def require_precondition_header() -> None:
+    """Every PUT, PATCH and DELETE of the API names the version it was made against.
+
+    Checked for every route before its view runs (after authentication, so an anonymous
+    caller still learns to send a token first), so a new route cannot forget it; the view then
+    compares the version with ``require_if_match``. A PUT that defines a new record has no
+    version to name and sends ``If-None-Match: *`` instead ("only if it does not exist yet").
+    """
+    if request.method not in CHANGING_METHODS or request.url_rule is None \
+            or principal().is_anonymous or request.headers.get("If-Match"):
+        return
+    if request.method == "PUT" and request.if_none_match.star_tag:
+        return
+    raise PreconditionRequired(
+        _("Send If-Match with the ETag you read, so no one's change is overwritten."))
+
+
+def require_absent(found) -> None:
+    """A PUT with ``If-None-Match: *`` defines something new: refuse it if it exists (412)."""
+    if found is not None and request.if_none_match.star_tag:
+        raise PreconditionFailed(
+            _("This already exists. Read it and send If-Match with its ETag to change it."),
+            headers={"ETag": f'"{etag(found)}"'}, current_version=found.version)
+    if found is None and request.headers.get("If-Match"):
+        raise PreconditionFailed(
+            _("There is nothing here to change yet. Send If-None-Match: * to create it."))
 
 
 def require_if_match(entity, *, required: bool = True) -> None:

@@ -21,6 +21,7 @@ from app.common.schemas import BaseSchema
 from app.db import db
 from app.errors import DomainError, InvalidInput
 from app.i18n import _
+from app.indicators.personal_data import identity_number_in, kind_name
 
 COMMITMENT_COLUMNS = [
     "id", "version", "engagement_id", "meeting_id", "title", "background", "actions", "theme",
@@ -108,9 +109,29 @@ def _cells(raw: dict) -> dict:
     return {key: value for key, value in raw.items() if key and value != ""}
 
 
+def _identity_numbers(raw: dict) -> dict:
+    """The cells that hold a personal identity number, as errors that do not repeat it.
+
+    Commitments and follow-ups are about schools, not pupils: a number like this (a pupil's,
+    a teacher's) must not be stored, so its row is refused with the rest of the file.
+    """
+    found = {}
+    for column, value in raw.items():
+        kind = identity_number_in(str(value)) if value not in (None, "") else None
+        if kind:
+            found[column or "_row"] = [_(
+                "Holds what looks like a personal identity number (%(kind)s), which must not "
+                "be stored. Remove it and import again.", kind=kind_name(kind))]
+    return found
+
+
 def _parse(rows, schema: BaseSchema, columns: list[str], outcome: ImportOutcome) -> list:
     parsed = []
     for number, raw in rows:
+        personal = _identity_numbers(raw)
+        if personal:
+            outcome.errors[number] = personal
+            continue
         unknown = sorted(set(raw) - set(columns))
         if unknown:
             outcome.errors[number] = {name: [_("Unknown column.")] for name in unknown}

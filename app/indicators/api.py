@@ -11,6 +11,7 @@ from app.api.support import (
     fetch,
     idempotent,
     page_of,
+    require_absent,
     require_if_match,
     signed_in,
     with_etag,
@@ -102,14 +103,15 @@ class IndicatorIn(BaseSchema):
 @blp.response(200, IndicatorOut)
 @blp.alt_response(201, schema=IndicatorOut, description="Defined")
 def put_indicator(data, key):
-    """Define (201) or redefine (200) an indicator by its key: administrators only. If-Match
-    is honoured when sent."""
+    """Define (201, with `If-None-Match: *`) or redefine (200, with `If-Match` and the ETag
+    read) an indicator by its key: administrators only."""
     if not signed_in().is_admin():
         raise AccessRefused(_("You do not have access to this."), audit={"entity": "Indicator"})
     existing = db.Indicator.get(key=key)
+    require_absent(existing)
     if existing is not None:
         # Checked before the change: the lock-and-read sees the version as it was read.
-        require_if_match(existing, required=False)
+        require_if_match(existing)
     indicator, created = services.define_indicator(key, data)
     return with_etag(indicator, 201 if created else 200)
 

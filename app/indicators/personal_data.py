@@ -90,9 +90,27 @@ def identity_number_kind(text: str) -> str | None:
     return None
 
 
-def cell_reason(kind: str, column: str) -> str:
+#: Candidates inside free text: digits not part of a longer number. Only "-" or "+" may separate
+#: the date from the rest here (a date and a time, "150325 1400", is not a CPR number).
+_EMBEDDED = re.compile(r"(?<![\d])((?:19|20)?\d{6}[-+]?\d{4}|\d{11})(?![\d])")
+
+
+def identity_number_in(text: str) -> str | None:
+    """Which kind of personal identity number appears anywhere in ``text``, or None."""
+    for match in _EMBEDDED.finditer(text):
+        kind = identity_number_kind(match.group(1))
+        if kind:
+            return kind
+    return None
+
+
+def kind_name(kind: str) -> str:
     names = {"cpr": _("Danish CPR numbers"), "fodselsnummer": _("Norwegian national identity "
              "numbers (fødselsnummer)"), "personnummer": _("Swedish personal identity numbers "
              "(personnummer)")}
+    return names[kind]
+
+
+def cell_reason(kind: str, column: str) -> str:
     return _("The column “%(column)s” holds what look like %(kind)s.", column=column,
-             kind=names[kind])
+             kind=kind_name(kind))

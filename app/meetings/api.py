@@ -19,13 +19,18 @@ from app.api.support import (
     with_etag,
 )
 from app.commitments.services import get_commitment
+from app.common.model import etag
 from app.common.refs import page_schema
 from app.db import db
 from app.engagements.services import get_engagement
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.meetings import schemas, services
-from app.meetings.evaluation import evaluation_of_last_cycle, record_evaluation
+from app.meetings.evaluation import (
+    evaluation_item,
+    evaluation_of_last_cycle,
+    record_evaluation,
+)
 from app.organisations.services import get_organisation
 from app.themes import services as themes
 
@@ -267,9 +272,18 @@ def add_attachment(data, meeting_id):
 @blp.get("/meetings/<id:meeting_id>/evaluation")
 @blp.response(200, schemas.EvaluationOut(many=True))
 def evaluation(meeting_id):
-    """The last cycle's commitments, open ones first, with what this meeting said of each."""
+    """The last cycle's commitments, open ones first, with what this meeting said of each.
+
+    The ETag is the evaluation agenda item's: send it as If-Match when writing a note."""
     meeting = fetch(services.get_meeting, meeting_id)
-    return evaluation_of_last_cycle(meeting, principal=principal())
+    entries = evaluation_of_last_cycle(meeting, principal=principal())
+    return entries, 200, _evaluation_etag(meeting)
+
+
+def _evaluation_etag(meeting) -> dict:
+    item = evaluation_item(meeting)
+    flush()
+    return {"ETag": f'"{etag(item)}"'} if item is not None else {}
 
 
 @blp.put("/meetings/<id:meeting_id>/evaluation/<id:commitment_id>")
@@ -278,11 +292,16 @@ def evaluation(meeting_id):
 def record_evaluation_note(data, meeting_id, commitment_id):
     """Write the minutes' evaluation of one of the last cycle's commitments.
 
-    (No If-Match: the note belongs to the minutes, which are versioned as a whole.)
+    The notes belong to the meeting's evaluation agenda item: send its ETag (from the
+    evaluation or the meeting's agenda) as If-Match.
     """
     meeting = fetch(services.get_meeting, meeting_id, "manage")
     commitment = fetch(get_commitment, commitment_id)
+    item = evaluation_item(meeting)
+    if item is not None:
+        require_if_match(item)
     record_evaluation(meeting, commitment, data["note"])
-    flush()
-    return next(entry for entry in evaluation_of_last_cycle(meeting, principal=principal())
-                if entry.commitment.id == commitment.id)
+    headers = _evaluation_etag(meeting)
+    entry = next(entry for entry in evaluation_of_last_cycle(meeting, principal=principal())
+                 if entry.commitment.id == commitment.id)
+    return entry, 200, headers

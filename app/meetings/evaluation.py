@@ -16,6 +16,7 @@ from pony.orm import flush
 
 from app.commitments.status import OPEN, STATUSES
 from app.commitments.tracking import Tracking, track_many
+from app.common.model import utcnow
 from app.db import db
 from app.errors import Conflict, InvalidInput
 from app.i18n import _
@@ -133,6 +134,9 @@ def record_evaluation(meeting, commitment, note: str):
         line = db.AgendaEvaluationLine(agenda_item=item, commitment=commitment,
                                        position=position)
     line.note = (note or "").strip()
+    # The item's version moves with its lines: its ETag is what a writer of one of the notes
+    # names (If-Match), so two people writing the same evaluation cannot overwrite each other.
+    item.updated_at = utcnow()
     if meeting.status == "held":
         meeting.status = "minutes_drafted"
     return line
