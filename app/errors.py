@@ -56,6 +56,8 @@ class Unauthorized(DomainError):
 
 class Forbidden(DomainError):
     status = HTTPStatus.FORBIDDEN
+    # Every refusal is recorded (issue 3): who, what, when and the route.
+    audit_action = "access_refused"
 
 
 class Conflict(DomainError):
@@ -134,25 +136,32 @@ def _rollback() -> None:
         log.debug("rollback outside db_session", exc_info=True)
 
 
-def _record_refusal(err: DomainError) -> None:
+def record_refused_request(action: str, entity: str | None = None,
+                           entity_id: int | None = None) -> None:
+    """One audit entry for a refused request: the route, method and path it asked for (who
+    and when come from the audit context)."""
+    from app.accounts import audit
+    from app.db import db
+
+    rule = request.url_rule.rule if request.url_rule is not None else "-"
+    audit.record(db, action, entity=entity, entity_id=entity_id,
+                 summary=f"{request.method} {request.path} ({rule})")
+
+
+def _record_refusal(action: str, details: dict) -> None:
     """After the rollback, keep a record of the refusal itself (its own small transaction)."""
     from pony.orm import commit
 
-    from app.accounts import audit
     from app.accounts.services import record_failed_sign_in
-    from app.db import db
 
     try:
-        if "sign_in_email" in err.audit:
-            record_failed_sign_in(err.audit["sign_in_email"], request.remote_addr or "-",
-                                  err.audit_action)
+        if "sign_in_email" in details:
+            record_failed_sign_in(details["sign_in_email"], request.remote_addr or "-", action)
         else:
-            audit.record(db, err.audit_action, entity=err.audit.get("entity"),
-                         entity_id=err.audit.get("entity_id"),
-                         summary=f"{request.method} {request.path}")
+            record_refused_request(action, details.get("entity"), details.get("entity_id"))
         commit()
     except Exception:  # noqa: BLE001 - a failed audit write must not hide the refusal
-        log.exception("could not record %s", err.audit_action)
+        log.exception("could not record %s", action)
         _rollback()
 
 
@@ -182,7 +191,7 @@ def register_error_handlers(app: Flask) -> None:
     def handle_domain_error(err: DomainError):
         _rollback()
         if err.audit_action:
-            _record_refusal(err)
+            _record_refusal(err.audit_action, err.audit)
         if err.page is not None and not wants_json():
             return make_response(err.page, err.status)
         response = error_response(err.status, err.message, err.errors, **err.extra)
@@ -206,6 +215,8 @@ def register_error_handlers(app: Flask) -> None:
         data = getattr(err, "data", None) or {}
         errors = _by_field(data.get("messages") or data.get("errors"))
         code = err.code or 500
+        if code in (401, 403):
+            _record_refusal("access_refused", {})
         message = messages.get(code, err.description or HTTPStatus(code).phrase)
         return error_response(code, message, errors)
 

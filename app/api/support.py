@@ -89,9 +89,10 @@ def id_param_schema(_converter) -> dict:
 # --- the caller ---------------------------------------------------------------------------------
 
 class NotSignedIn(Unauthorized):
-    """No credentials at all: nothing to record, just say how to authenticate."""
+    """No credentials at all: say how to authenticate (and record the refusal, like every
+    other: who tried what, from where)."""
 
-    audit_action = None
+    audit_action = "access_refused"
 
 
 def principal() -> Principal:

@@ -12,6 +12,7 @@ from pony.orm import count, select
 from app.accounts.access import can, visible_commitments
 from app.commitments.tracking import overdue_filter
 from app.db import db
+from app.errors import record_refused_request
 from app.i18n import LANGUAGES, _, _l, normalize_language
 from app.work.services import my_work
 
@@ -36,6 +37,8 @@ def signed_in(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if g.get("user") is None:
+            # A refused request like any other, recorded; the redirect is committed with it.
+            record_refused_request("access_refused")
             return redirect(url_for("accounts.sign_in_form", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
