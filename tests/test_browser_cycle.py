@@ -131,7 +131,7 @@ def test_a_norwegian_leader_reports_and_the_owner_acknowledges(demo, new_page):
     leader.fill("#narrative", "Alle trinnteam har hatt analysemøte etter kartleggingen.")
     leader.click("text=Registrer oppfølgingen")
     leader.wait_for_selector("text=Oppfølgingen er registrert.")
-    leader.fill("#proposals ~ form #comment, form[action$=completion] #comment",
+    leader.fill("#completion-comment",
                 "Målet er nådd.")
     leader.click("form[action$=completion] button")
     leader.wait_for_selector("text=Oppnåelsen er meldt og venter på den andre parten.")

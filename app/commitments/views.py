@@ -87,8 +87,10 @@ def render(commitment, status: int = 200, **forms):
         and acknowledgement.may_report(principal, commitment),
         may_acknowledge=allowed("acknowledge", commitment)
         and acknowledgement.may_acknowledge(principal, commitment),
-        completion_form=forms.get("completion_form") or Form(),
-        due_date_form=forms.get("due_date_form") or Form(),
+        # Several of the page's forms ask for a "comment", a "due_date" or a "reason": each
+        # form's ids carry its own prefix (the follow-up form, the one most used, has none).
+        completion_form=(forms.get("completion_form") or Form()).under("completion"),
+        due_date_form=(forms.get("due_date_form") or Form()).under("proposal"),
         decision_form=forms.get("decision_form") or Form(),
         is_open=commitment.status in OPEN, follow_ups=services.follow_ups(commitment),
         history=services.history(commitment),
@@ -96,11 +98,11 @@ def render(commitment, status: int = 200, **forms):
                            for e in successors],
         may_manage=allowed("manage", commitment),
         may_follow_up=allowed("follow_up", commitment),
-        edit_form=forms.get("edit_form") or Form(values=editable),
-        status_form=forms.get("status_form") or Form(),
+        edit_form=(forms.get("edit_form") or Form(values=editable)).under("edit"),
+        status_form=(forms.get("status_form") or Form()).under("status"),
         follow_up_form=forms.get("follow_up_form") or Form(values={
             "occurred_on": date.today().isoformat()}),
-        carry_form=forms.get("carry_form") or Form(),
+        carry_form=(forms.get("carry_form") or Form()).under("carry"),
     ), status
 
 
@@ -234,7 +236,8 @@ def decide(proposal_id, decision):
     """The other party acknowledges or returns; the reporter may withdraw."""
     proposal = record(acknowledgement.get_proposal, proposal_id)
     commitment = proposal.commitment
-    form = Form(values=submitted(["comment"]))
+    # Each pending proposal has its own form to return it: the refused one is shown again.
+    form = Form(values=submitted(["comment"]), prefix=f"return-{proposal.id}")
     data = load(ReturnIn() if decision == "return" else CompletionIn(), form.values, form)
     if data is not None:
         step, done = DECISIONS[decision]

@@ -72,9 +72,10 @@ def render(meeting, status: int = 200, **forms):
             "responsible_organisation_id": engagement.organisation.id,
             "due_date": date(date.today().year + 1, 6, 30).isoformat(),
             "follow_up_interval_days": 60, "binding": "on", "scope": "local"}),
-        participant_form=forms.get("participant_form") or Form(),
+        # The page's other forms ask for a "title" and a "theme_id" too: ids kept apart.
+        participant_form=(forms.get("participant_form") or Form()).under("participant"),
         attendance_form=forms.get("attendance_form") or Form(),
-        theme_form=forms.get("theme_form") or Form(values={"party": "school"}),
+        theme_form=(forms.get("theme_form") or Form(values={"party": "school"})).under("theme"),
         action_form=forms.get("action_form") or Form(),
         evaluation=evaluation_of_last_cycle(meeting, principal=g.principal),
         evaluation_form=forms.get("evaluation_form") or Form(),

@@ -30,6 +30,23 @@ class Form:
     #: Set when a template showed the form's message; one that was refused but is no longer
     #: on the page (the record changed meanwhile) gets its message at the top instead.
     shown: bool = False
+    #: On a page with several forms, the beginning of this form's field ids: two forms asking
+    #: for a "due_date" would otherwise give two fields one id, and a label the wrong field.
+    #: Field names (what the schema reads) stay as they are.
+    prefix: str = ""
+
+    def under(self, prefix: str) -> Form:
+        """This form, its field ids beginning with ``prefix``."""
+        self.prefix = prefix
+        return self
+
+    def one_of_many(self, prefix: str) -> Form:
+        """For a form repeated on a page (one per item): this form if it is the one that was
+        submitted (``prefix`` matches), otherwise an empty one with that prefix."""
+        return self if self.prefix == prefix else Form(prefix=prefix)
+
+    def field_id(self, name: str) -> str:
+        return f"{self.prefix}-{name}" if self.prefix else name
 
     def mark_shown(self) -> str:
         self.shown = True

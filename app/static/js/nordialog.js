@@ -1,10 +1,6 @@
 // Small enhancements; every page works without them.
 (function () {
   document.documentElement.classList.add("js");
-  // Change language as soon as one is chosen (the button stays for browsers without script).
-  document.querySelectorAll("select.js-autosubmit").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
   // Move focus to a form's message so screen-reader users hear what to correct.
   var message = document.getElementById("form-message");
   if (message) { message.focus(); }
