@@ -13,13 +13,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from pony.orm import db_session
 
 from app.accounts.audit import audit_context
 from app.config import PROJECT_ROOT, load_config
 from app.db import DatabaseUrl
 from app.errors import StartupError
+from app.i18n import _, ngettext, terminal_context
 
 
 def _configured_url() -> tuple[DatabaseUrl, dict]:
@@ -41,6 +42,18 @@ def in_db_session(func):
     return wrapper
 
 
+def in_terminal_language(func):
+    """Speak the operator's language (``NORDIALOG_LANGUAGE``, then the terminal's locale) in a
+    command that runs without the app."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with terminal_context():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 # --- flask db -----------------------------------------------------------------------------
 
 @click.group("db", help="Apply and inspect the database migrations.")
@@ -49,6 +62,7 @@ def db_cli() -> None:
 
 
 @db_cli.command("upgrade", help="Apply every pending migration (safe to run again).")
+@in_terminal_language
 def db_upgrade() -> None:
     from app.migrate import upgrade
 
@@ -58,12 +72,15 @@ def db_upgrade() -> None:
     except StartupError as err:
         raise click.ClickException(str(err)) from err
     if applied:
-        click.echo(f"Applied {len(applied)} migration(s) to {url.redacted}: {', '.join(applied)}")
+        click.echo(ngettext("Applied %(num)d migration to %(database)s: %(names)s",
+                            "Applied %(num)d migrations to %(database)s: %(names)s",
+                            len(applied), database=url.redacted, names=", ".join(applied)))
     else:
-        click.echo(f"{url.redacted} is up to date.")
+        click.echo(_("%(database)s is up to date.", database=url.redacted))
 
 
 @db_cli.command("status", help="Show the schema version and pending migrations.")
+@in_terminal_language
 def db_status() -> None:
     from app.migrate import status
 
@@ -72,15 +89,16 @@ def db_status() -> None:
         state = status(url, config["MIGRATIONS_DIR"])
     except StartupError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"database: {url.redacted}")
-    click.echo(f"schema version: {state['version'] or '(empty)'}")
-    click.echo(f"pending: {', '.join(state['pending']) or 'none'}")
+    click.echo(_("database: %(database)s", database=url.redacted))
+    click.echo(_("schema version: %(version)s", version=state["version"] or _("(empty)")))
+    click.echo(_("pending: %(names)s", names=", ".join(state["pending"]) or _("none")))
 
 
 @db_cli.command("backup", help="Back up the database to FILE while it is in use "
                 "(SQLite online backup; pg_dump for PostgreSQL), with a manifest of row "
                 "counts and checksums per table in FILE.manifest.json.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@in_terminal_language
 def db_backup(file: Path) -> None:
     from app.backup import backup
 
@@ -90,30 +108,34 @@ def db_backup(file: Path) -> None:
     except StartupError as err:
         raise click.ClickException(str(err)) from err
     rows = sum(table["rows"] for table in manifest["tables"].values())
-    click.echo(f"Backed up {url.redacted} to {file}: {len(manifest['tables'])} tables, "
-               f"{rows} rows.")
+    click.echo(_("Backed up %(database)s to %(file)s: %(tables)s tables, %(rows)s rows.",
+                 database=url.redacted, file=file, tables=len(manifest["tables"]), rows=rows))
 
 
 @db_cli.command("restore", help="Replace the database's contents with the backup in FILE, "
                 "then check every table against the backup's manifest.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@in_terminal_language
 def db_restore(file: Path, yes: bool) -> None:
     from app.backup import restore
 
     try:
         url, _config = _configured_url()
         if not yes:
-            click.confirm(f"Replace everything in {url.redacted} with {file}?", abort=True)
+            click.confirm(_("Replace everything in %(database)s with %(file)s?",
+                            database=url.redacted, file=file), abort=True)
         restored = restore(url, file)
     except StartupError as err:
         raise click.ClickException(str(err)) from err
     if restored:
         rows = sum(table["rows"] for table in restored.values())
-        click.echo(f"Restored {file} into {url.redacted}: {len(restored)} tables, {rows} rows, "
-                   "each matching the backup's manifest.")
+        click.echo(_("Restored %(file)s into %(database)s: %(tables)s tables, %(rows)s rows, "
+                     "each matching the backup's manifest.", file=file, database=url.redacted,
+                     tables=len(restored), rows=rows))
     else:
-        click.echo(f"Restored {file} into {url.redacted} (no manifest to check against).")
+        click.echo(_("Restored %(file)s into %(database)s (no manifest to check against).",
+                     file=file, database=url.redacted))
 
 
 # --- flask translate ----------------------------------------------------------------------
@@ -145,7 +167,8 @@ def translate_extract() -> None:
 @click.pass_context
 def translate_update(ctx: click.Context) -> None:
     ctx.invoke(translate_extract)
-    _pybabel("update", "-i", str(LOCALES / "messages.pot"), "-d", str(LOCALES),
+    # The catalogs are wrapped at 100 columns; the default (76) would rewrap every entry.
+    _pybabel("update", "-i", str(LOCALES / "messages.pot"), "-d", str(LOCALES), "-w", "100",
              "--no-fuzzy-matching", "--ignore-obsolete")
     click.echo("Updated da, nb and sv; translate the new empty entries, then compile.")
 
@@ -178,21 +201,23 @@ def demo_cli(host: str, port: int, no_serve: bool) -> None:
         app = create_app()
     except StartupError as err:
         raise click.ClickException(str(err)) from err
-    with app.app_context(), audit_context(None, "cli"), db_session:
-        programmes = load_programmes(Path(app.config["SEED_DIR"]))
-        demo = load_demo(Path(app.config["SEED_DIR"]))
-    click.echo(programmes.summary())
-    click.echo(demo.summary())
-    if no_serve:
-        return
-    click.echo(f"Nordialog is running on http://{host}:{port}/ (database: {url.redacted})")
+    with app.app_context():
+        with audit_context(None, "cli"), db_session:
+            programmes = load_programmes(Path(app.config["SEED_DIR"]))
+            demo = load_demo(Path(app.config["SEED_DIR"]))
+        click.echo(programmes.summary())
+        click.echo(demo.summary())
+        if no_serve:
+            return
+        click.echo(_("Nordialog is running on %(address)s (database: %(database)s)",
+                     address=f"http://{host}:{port}/", database=url.redacted))
     run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
 # --- flask seed (app-bound) ---------------------------------------------------------------
 
 def register(app: Flask) -> None:
-    seed = click.Group("seed", help="Load programmes and demo data (idempotent).")
+    seed = AppGroup("seed", help="Load programmes and demo data (idempotent).")
 
     @seed.command("programmes", help="Load or update the programmes in seed/.")
     @in_db_session
@@ -229,7 +254,7 @@ def register(app: Flask) -> None:
         load = SyntheticLoad(plan, current_app.extensions["nordialog.database_url"].engine)
         try:
             with click.progressbar(load.run(), length=len(plan.owners),
-                                   label="Owners and their schools") as owners:
+                                   label=_("School owners and their schools")) as owners:
                 for _owner in owners:
                     pass
         except SeedError as err:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext, pgettext
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,12 @@ _ALIASES = {
 
 _ = gettext
 _l = lazy_gettext
-__all__ = ["_", "_l", "ngettext", "pgettext", "LANGUAGES", "normalize_language", "localized"]
+__all__ = ["_", "_l", "ngettext", "pgettext", "LANGUAGES", "normalize_language", "localized",
+           "terminal_language", "terminal_context"]
+
+#: Where an operator's terminal says which language it reads, strongest first (POSIX order:
+#: LC_ALL overrides LC_MESSAGES, which overrides LANG).
+_TERMINAL_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def normalize_language(code: str | None) -> str | None:
@@ -60,14 +66,50 @@ def negotiate(accept_language: list[str]) -> str | None:
     return None
 
 
+def terminal_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language of a command run from a terminal: ``NORDIALOG_LANGUAGE`` when it names one
+    of ours, else the terminal's locale (``nb_NO.UTF-8``, ``no_NO``, ``da_DK@euro``), else
+    English. The first locale variable that is set decides, as for every other program: with
+    ``LC_ALL=C`` the operator asked for untranslated output, whatever ``LANG`` says."""
+    environ = os.environ if environ is None else environ
+    chosen = normalize_language(environ.get("NORDIALOG_LANGUAGE"))
+    if chosen:
+        return chosen
+    for name in _TERMINAL_VARIABLES:
+        value = environ.get(name)
+        if value:
+            return normalize_language(value.split(".", 1)[0].split("@", 1)[0]) or DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+@contextmanager
+def terminal_context() -> Iterator[None]:
+    """Translations for a command that runs before the app can be built (``flask db``: the
+    schema may not exist yet) or without it. Inside the app's own context this does nothing."""
+    if current_app:
+        yield
+        return
+    from app.config import PROJECT_ROOT
+
+    locales = PROJECT_ROOT / "locales"
+    compile_catalogs(locales)
+    bare = Flask("nordialog.terminal")
+    bare.config["BABEL_TRANSLATION_DIRECTORIES"] = str(locales)
+    Babel(bare, locale_selector=select_locale)
+    with bare.app_context():
+        yield
+
+
 def select_locale() -> str:
-    """Flask-Babel's locale selector: explicit choice, user setting, browser, English.
+    """Flask-Babel's locale selector: explicit choice, user setting, browser, English; outside
+    a request (a command), the terminal's language (a message to a person is sent in their own
+    language with ``force_locale``).
 
     On the API, a client's Accept-Language is a choice its programmer made, so it comes before
     the user's setting; in a browser it is only the browser's default, so it comes after.
     """
     if not has_request_context():
-        return getattr(g, "language", None) or DEFAULT_LANGUAGE
+        return getattr(g, "language", None) or terminal_language()
     explicit = normalize_language(request.args.get("lang"))
     user_language = normalize_language(getattr(g, "user_language", None))
     header = negotiate([value for value, _quality in request.accept_languages])

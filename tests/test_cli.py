@@ -38,7 +38,7 @@ def empty_url(engine, tmp_path):
 def test_db_upgrade_then_seed_twice(empty_url):
     first = flask("db", "upgrade", database_url=empty_url)
     assert first.returncode == 0, first.stderr
-    assert f"Applied {len(MIGRATION_IDS)} migration(s)" in first.stdout
+    assert f"Applied {len(MIGRATION_IDS)} migrations" in first.stdout
     assert ", ".join(MIGRATION_IDS) in first.stdout
     again = flask("db", "upgrade", database_url=empty_url)
     assert again.returncode == 0 and "is up to date" in again.stdout

@@ -21,7 +21,7 @@ def test_overdue_lists_open_commitments_past_their_date_without_confidential_tit
     lines = result.stdout.splitlines()
     assert lines[0].split("\t")[0] == str(late_id)
     assert lines[0].split("\t")[2] == "10"
-    assert lines[1].endswith("[confidential]")
+    assert lines[1].endswith("[Confidential]")
     assert "2 overdue." in result.stderr
     assert "Leadership plan" not in result.output
 

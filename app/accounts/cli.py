@@ -18,6 +18,7 @@ from app.accounts.roles import ROLES
 from app.common.model import utcnow
 from app.db import db
 from app.errors import DomainError
+from app.i18n import _
 from app.organisations.services import find_by_code, get_organisation
 
 
@@ -47,7 +48,8 @@ def command_transaction(func):
 def _user(email: str):
     user = services.find_user(email)
     if user is None:
-        raise click.ClickException(f"No account with the e-mail address {email}.")
+        raise click.ClickException(_("No account with the e-mail address %(email)s.",
+                                     email=email))
     return user
 
 
@@ -60,7 +62,8 @@ def _organisation(reference: str | None):
     country, _sep, code = reference.partition(":")
     found = find_by_code(country.upper(), code)
     if found is None:
-        raise click.ClickException(f"No organisation {reference} (use an id or COUNTRY:code).")
+        raise click.ClickException(_("No organisation %(reference)s (use an id or "
+                                     "COUNTRY:code).", reference=reference))
     return found
 
 
@@ -78,7 +81,7 @@ audit_group = click.Group("audit", help="Export the audit log.")
 @command_transaction
 def users_create(email, name, language, password):
     user = services.create_user(email=email, name=name, password=password, language=language)
-    click.echo(f"Created {user.email}.")
+    click.echo(_("Created %(email)s.", email=user.email))
 
 
 @users.command("list")
@@ -86,8 +89,8 @@ def users_create(email, name, language, password):
 def users_list():
     for user in db.User.select().order_by(lambda u: u.email):
         roles = ", ".join(f"{r.role}@{r.organisation.name if r.organisation else '-'}"
-                          for r in user.roles) or "no roles"
-        state = "" if user.active else " (inactive)"
+                          for r in user.roles) or _("no roles")
+        state = "" if user.active else " " + _("(inactive)")
         click.echo(f"{user.id}\t{user.email}\t{user.name}{state}\t{roles}")
 
 
@@ -99,8 +102,9 @@ def users_list():
 def users_assign(email, role, organisation):
     """Give EMAIL the ROLE in ORGANISATION (an id or COUNTRY:code)."""
     assignment = services.assign_role(_user(email), role, _organisation(organisation))
-    where = assignment.organisation.name if assignment.organisation else "the installation"
-    click.echo(f"{email} is now {role} in {where}.")
+    where = assignment.organisation.name if assignment.organisation else _("the installation")
+    click.echo(_("%(email)s is now %(role)s in %(where)s.", email=email, role=ROLES[role],
+                 where=where))
 
 
 @users.command("unassign")
@@ -112,9 +116,9 @@ def users_unassign(email, role, organisation):
     found = db.RoleAssignment.get(user=_user(email), role=role,
                                   organisation=_organisation(organisation))
     if found is None:
-        raise click.ClickException("The person does not hold that role there.")
+        raise click.ClickException(_("The person does not hold that role there."))
     services.revoke_role(found)
-    click.echo("Role removed.")
+    click.echo(_("Role removed."))
 
 
 @users.command("deactivate")
@@ -125,7 +129,7 @@ def users_deactivate(email):
     user.active = False
     for token in user.tokens:
         services.revoke_token(token)
-    click.echo(f"{email} can no longer sign in; their tokens are revoked.")
+    click.echo(_("%(email)s can no longer sign in; their tokens are revoked.", email=email))
 
 
 @users.command("pseudonymize")
@@ -139,7 +143,8 @@ def users_pseudonymize(email):
     user = _user(email)
     replaced = pseudonymize_user(user)
     copies = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in replaced.items())
-    click.echo(f"{email} is now {user.name} ({user.email}); name replaced in {copies}.")
+    click.echo(_("%(email)s is now %(name)s (%(address)s); name replaced in %(copies)s.",
+                 email=email, name=user.name, address=user.email, copies=copies))
 
 
 @tokens.command("issue")
@@ -152,8 +157,8 @@ def tokens_issue(email, name, expires_days):
     expires = utcnow() + timedelta(days=expires_days) if expires_days else None
     issued = services.issue_token(_user(email), name, expires_at=expires)
     click.echo(issued.secret)
-    click.echo(f"(token {issued.token.prefix}... for {email}; store it now, it is not kept)",
-               err=True)
+    click.echo(_("(token %(prefix)s... for %(email)s; store it now, it is not kept)",
+                 prefix=issued.token.prefix, email=email), err=True)
 
 
 @tokens.command("list")
@@ -171,9 +176,9 @@ def tokens_list(email):
 def tokens_revoke(token_id):
     token = db.ApiToken.get(id=token_id)
     if token is None:
-        raise click.ClickException(f"No token with id {token_id}.")
+        raise click.ClickException(_("No token with id %(id)s.", id=token_id))
     services.revoke_token(token)
-    click.echo(f"Token {token.prefix}... revoked.")
+    click.echo(_("Token %(prefix)s... revoked.", prefix=token.prefix))
 
 
 AUDIT_COLUMNS = ("id", "occurred_at", "actor", "channel", "action", "entity", "entity_id",

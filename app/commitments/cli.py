@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
 from app.accounts.access import principal_for
 from app.accounts.cli import _organisation, _user, command_transaction
@@ -15,13 +16,14 @@ from app.commitments import services
 from app.commitments.tracking import evaluate, overdue_filter
 from app.db import db
 from app.engagements.services import get_engagement
+from app.i18n import _, ngettext, normalize_language, terminal_language
 from app.organisations.today import as_of, local_today
 
 commitments = AppGroup("commitments", help="Overdue commitments and carrying them over.")
 
 
 def _title(item) -> str:
-    return "[confidential]" if item.confidential else item.title
+    return "[" + _("Confidential") + "]" if item.confidential else item.title
 
 
 @commitments.command("overdue")
@@ -48,7 +50,7 @@ def overdue(within, as_of_day):
         click.echo(f"{commitment.id}\t{commitment.due_date}\t{state.days_overdue}\t"
                    f"{commitment.responsible_organisation.name}\t{_title(commitment)}")
         count += 1
-    click.echo(f"{count} overdue.", err=True)
+    click.echo(ngettext("%(num)d overdue.", "%(num)d overdue.", count), err=True)
 
 
 @commitments.command("carry-over")
@@ -66,7 +68,8 @@ def carry_over(previous_id, into_id, due_date, reason):
     for successor in carried:
         click.echo(f"{successor.carried_over_from.id} -> {successor.id}\t{successor.due_date}"
                    f"\t{_title(successor)}")
-    click.echo(f"{len(carried)} carried over.", err=True)
+    click.echo(ngettext("%(num)d carried over.", "%(num)d carried over.", len(carried)),
+               err=True)
 
 
 @click.command("work")
@@ -76,25 +79,41 @@ def carry_over(previous_id, into_id, due_date, reason):
 @with_appcontext
 @command_transaction
 def work(email, weeks):
-    """Show what waits for the person with EMAIL (as "My work" shows it to them)."""
+    """Show what waits for the person with EMAIL (as "My work" shows it to them: in their
+    language, else the terminal's, with meetings at the school's local time)."""
+    user = _user(email)
+    with force_locale(normalize_language(user.language) or terminal_language()):
+        for heading, lines in _work_sections(user, weeks):
+            click.echo(_("%(heading)s: %(count)s", heading=heading, count=len(lines)))
+            for line in lines:
+                click.echo(f"  {line}")
+
+
+def _work_sections(user, weeks: int) -> list[tuple[str, list[str]]]:
+    from app.web.formatting import format_date, local_datetime
     from app.work.services import my_work
 
-    found = my_work(principal_for(_user(email)), prepare_weeks=weeks)
-    sections = [
-        ("Follow-ups due", [f"{c.id}\t{c.next_follow_up_on}\t{_title(c)}"
-                            for c in found.follow_ups_due]),
-        ("Overdue", [f"{c.id}\t{c.due_date}\t{_title(c)}" for c in found.overdue]),
-        ("To acknowledge", [f"{p.id}\t{p.kind}\t{p.commitment_id}\t{p.proposed_by}"
-                            for p in found.to_acknowledge]),
-        ("Minutes to approve", [f"{m.id}\t{m.starts_at:%Y-%m-%d}\t{m.organisation}"
-                                for m in found.minutes_to_approve]),
-        ("Meetings to prepare", [f"{m.id}\t{m.starts_at:%Y-%m-%d %H:%M}Z\t{m.organisation}"
-                                 for m in found.meetings_to_prepare]),
+    found = my_work(principal_for(user), prepare_weeks=weeks)
+
+    def proposal(p) -> str:
+        if p.kind == "completion":
+            return _("reported achieved")
+        return _("new due date %(date)s proposed", date=format_date(p.proposed_due_date))
+
+    return [
+        (_("Follow-ups due"), [f"{c.id}\t{format_date(c.next_follow_up_on)}\t{_title(c)}"
+                               for c in found.follow_ups_due]),
+        (_("Overdue"), [f"{c.id}\t{format_date(c.due_date)}\t{_title(c)}"
+                        for c in found.overdue]),
+        (_("To acknowledge"), [f"{p.id}\t{proposal(p)}\t{p.commitment_id}\t{p.proposed_by}"
+                               for p in found.to_acknowledge]),
+        (_("Minutes to approve"), [
+            f"{m.id}\t{local_datetime(m.starts_at, m.time_zone)}\t{m.organisation}"
+            for m in found.minutes_to_approve]),
+        (_("Meetings to prepare"), [
+            f"{m.id}\t{local_datetime(m.starts_at, m.time_zone)}\t{m.organisation}"
+            for m in found.meetings_to_prepare]),
     ]
-    for heading, lines in sections:
-        click.echo(f"{heading}: {len(lines)}")
-        for line in lines:
-            click.echo(f"  {line}")
 
 
 def register(app) -> None:

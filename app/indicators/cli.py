@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from app.accounts.access import principal_for
 from app.accounts.cli import _user, command_transaction
+from app.i18n import _, ngettext
 from app.indicators.importing import ImportRefused, import_observations
 from app.indicators.presets import get_preset, presets
 from app.indicators.reading import Table, Unreadable
@@ -20,13 +21,13 @@ class _Bars:
     """A progress bar for checking (bytes or rows read), then one for writing (values)."""
 
     def __init__(self, check_total: int) -> None:
-        self.bar = click.progressbar(length=check_total, label="Checking", file=None)
+        self.bar = click.progressbar(length=check_total, label=_("Checking"), file=None)
         self.bar.__enter__()
 
     def __call__(self, stage: str, amount: int) -> None:
         if stage == "write-total":
             self.finish()
-            self.bar = click.progressbar(length=amount, label="Writing ", file=None)
+            self.bar = click.progressbar(length=amount, label=_("Writing"), file=None)
             self.bar.__enter__()
         else:
             self.bar.update(amount)
@@ -50,7 +51,8 @@ def import_command(file: Path, preset_key: str | None, dry_run: bool, as_email: 
     try:
         table = Table(lambda: file.open("rb"), file.name, preset.delimiter)
     except Unreadable as err:
-        raise click.ClickException(f"Nothing was imported: {err.message}") from err
+        raise click.ClickException(_("Nothing was imported: %(reason)s",
+                                     reason=err.message)) from err
     bars = _Bars(table.row_count_hint() or file.stat().st_size)
     try:
         report = import_observations(principal, table, preset, dry_run=dry_run,
@@ -58,20 +60,27 @@ def import_command(file: Path, preset_key: str | None, dry_run: bool, as_email: 
     except ImportRefused as err:
         bars.finish()
         _print_refusal(err.report)
-        raise click.ClickException("Nothing was imported.") from err
+        raise click.ClickException(_("Nothing was imported.")) from err
     bars.finish()
-    click.echo(("Dry run, nothing written. " if dry_run else "") + str(report.summary()))
+    summary = str(report.summary())
+    click.echo(_("Dry run, nothing written. %(summary)s", summary=summary) if dry_run
+               else summary)
 
 
 def _print_refusal(report) -> None:
     for message in report.file_errors:
-        click.echo(f"file: {message}", err=True)
+        click.echo(_("file: %(message)s", message=message), err=True)
     for error in report.errors:
-        column = f" [{error.column}]" if error.column else ""
-        click.echo(f"row {error.row}{column}: {error.message}", err=True)
+        if error.column:
+            click.echo(_("row %(row)s [%(column)s]: %(message)s", row=error.row,
+                         column=error.column, message=error.message), err=True)
+        else:
+            click.echo(_("row %(row)s: %(message)s", row=error.row, message=error.message),
+                       err=True)
     hidden = report.errors_total - len(report.errors)
     if hidden > 0:
-        click.echo(f"... and {hidden} more errors.", err=True)
+        click.echo(ngettext("... and %(num)d more error.", "... and %(num)d more errors.",
+                            hidden), err=True)
 
 
 def register(app) -> None:

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from pony.orm import db_session
 
 from app.accounts.audit import audit_context
+from app.i18n import _
 from app.notify import outbox, reminders
 from app.notify.mailer import Mailer
 
@@ -26,14 +27,16 @@ def send(digest: bool, no_plan: bool, limit: int) -> None:
         if not no_plan:
             with db_session:
                 planned = reminders.plan(digest=digest)
-            click.echo(f"queued {planned.queued} new, {planned.already} already queued")
+            click.echo(_("queued %(new)s new, %(already)s already queued",
+                         new=planned.queued, already=planned.already))
         with db_session:
             report = outbox.deliver(Mailer.from_config(), limit=limit)
-    click.echo(f"sent {len(report.sent)}, retry later {len(report.failed)}, "
-               f"skipped {len(report.skipped)}, given up {len(report.given_up)}")
+    click.echo(_("sent %(sent)s, retry later %(failed)s, skipped %(skipped)s, given up "
+                 "%(given_up)s", sent=len(report.sent), failed=len(report.failed),
+                 skipped=len(report.skipped), given_up=len(report.given_up)))
     if report.unavailable:
-        raise click.ClickException(f"mail server unavailable: {report.unavailable}; "
-                                   "the rest stays queued")
+        raise click.ClickException(_("mail server unavailable: %(reason)s; the rest stays "
+                                     "queued", reason=report.unavailable))
 
 
 @group.command("status")

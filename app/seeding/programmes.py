@@ -13,17 +13,33 @@ from pathlib import Path
 from typing import Any
 
 from app.db import db
+from app.i18n import _, _l
 from app.meetings.models import PARTICIPANT_ROLES
 from app.organisations.services import create_organisation, find_by_code
 from app.seeding import schemas
 from app.seeding.files import SeedError, load_file
+
+#: The kinds of record a load counts, as the operator reads them.
+KIND_LABELS = {
+    "agencies": _l("agencies"), "agenda items": _l("agenda items"),
+    "commitments": _l("commitments"), "engagements": _l("engagements"),
+    "follow-ups": _l("follow-ups"), "indicators": _l("indicators"),
+    "meeting types": _l("meeting types"), "meetings": _l("meetings"),
+    "minutes sections": _l("minutes sections"), "observations": _l("observations"),
+    "owners": _l("school owners"), "phases": _l("phases"),
+    "programme indicators": _l("programme indicators"), "programmes": _l("programmes"),
+    "reported completions": _l("reported completions"), "required themes": _l("required themes"),
+    "themes": _l("themes"), "units": _l("schools and units"), "users": _l("users"),
+    "year wheel steps": _l("year wheel steps"),
+}
+SEED_TITLES = {"Programmes": _l("Programmes"), "Demo": _l("Demo data")}
 
 
 @dataclass
 class SeedReport:
     """What a load did, per kind of record."""
 
-    title: str
+    title: str  # a key of SEED_TITLES
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
@@ -36,10 +52,15 @@ class SeedReport:
         return bool(sum(self.created.values()) + sum(self.updated.values()))
 
     def summary(self) -> str:
+        """One line in the operator's language (kinds in the order of the English keys, so
+        the line reads the same way in every language)."""
         kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
-        parts = [f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
-                 f"{self.unchanged[kind]} unchanged" for kind in kinds]
-        return f"{self.title}: " + ("; ".join(parts) if parts else "nothing to load")
+        parts = [_("%(kind)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged",
+                   kind=KIND_LABELS.get(kind, kind), created=self.created[kind],
+                   updated=self.updated[kind], unchanged=self.unchanged[kind])
+                 for kind in kinds]
+        return _("%(title)s: %(counts)s", title=SEED_TITLES.get(self.title, self.title),
+                 counts="; ".join(parts) if parts else _("nothing to load"))
 
 
 @dataclass
