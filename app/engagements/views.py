@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from pony.orm import flush
@@ -23,6 +22,7 @@ from app.meetings.lifecycle import STATUSES as MEETING_STATUSES
 from app.meetings.schemas import MeetingCreate
 from app.meetings.services import plan_meeting
 from app.organisations.services import get_organisation
+from app.organisations.today import zone_info
 from app.programmes.services import get_programme, ordered_phases
 from app.web import signed_in
 from app.web.forms import SHOWN_ON_FORM, Form, checkbox, load, refused, submitted
@@ -129,7 +129,7 @@ def _aware(value: str | None, organisation) -> str | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value  # the schema says what is wrong with it
-    return moment.replace(tzinfo=ZoneInfo(organisation.time_zone)).isoformat()
+    return moment.replace(tzinfo=zone_info(organisation.time_zone)).isoformat()
 
 
 @bp.post("/engagements/<id:engagement_id>/meetings")

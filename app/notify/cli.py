@@ -27,6 +27,8 @@ def send(digest: bool, no_plan: bool, limit: int) -> None:
             with db_session:
                 planned = reminders.plan(digest=digest)
             click.echo(f"queued {planned.queued} new, {planned.already} already queued")
+            for problem in planned.problems:
+                click.echo(f"not planned: {problem}", err=True)
         with db_session:
             report = outbox.deliver(Mailer.from_config(), limit=limit)
     click.echo(f"sent {len(report.sent)}, retry later {len(report.failed)}, "
@@ -34,6 +36,9 @@ def send(digest: bool, no_plan: bool, limit: int) -> None:
     if report.unavailable:
         raise click.ClickException(f"mail server unavailable: {report.unavailable}; "
                                    "the rest stays queued")
+    if not no_plan and planned.problems:
+        raise click.ClickException(f"{len(planned.problems)} people's reminders could not be "
+                                   "planned (see above); everyone else's were")
 
 
 @group.command("status")
