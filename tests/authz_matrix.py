@@ -328,6 +328,8 @@ ENTRIES += [
       path=p("/meetings/{x}/themes", x="meeting"),
       json=lambda ids: {"title": "Udeskole", "party": "school"}),
     w("GET", "/commitments", WEB_LIST),
+    w("GET", '/commitments/export.<any("csv", "xlsx"):fmt>', WEB_LIST,
+      path=lambda ids: "/commitments/export.csv"),
     w("GET", "/commitments/<id:commitment_id>", WEB_READ,
       path=p("/commitments/{x}", x="commitment")),
     w("POST", "/commitments/<id:commitment_id>", WEB_MANAGE,
