@@ -209,3 +209,37 @@ def _csv(rows, columns) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode()
+
+
+def test_the_web_list_exports_what_it_shows_with_its_filters(app, world):
+    """The list's export links work with the signed-in session (no API token) and keep the
+    list's filters."""
+    import re
+
+    from app.commitments import services
+    from tests.sessions import sign_in
+
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        services.change_status(db.Commitment[world.c_a1], "in_progress")
+    client = app.test_client()
+    sign_in(client, world.ids["office_a"])
+    page = client.get("/commitments?status=in_progress")
+    links = dict(re.findall(r'href="(/commitments/export\.(csv|xlsx)[^"]*)"', page.text))
+    links = {fmt: href.replace("&amp;", "&") for href, fmt in links.items()}
+    assert set(links) == {"csv", "xlsx"} and "status=in_progress" in links["csv"]
+    filtered = client.get(links["csv"])
+    assert filtered.status_code == 200 and filtered.mimetype == "text/csv"
+    assert [int(r["id"]) for r in csv_rows(filtered.data)] == [world.c_a1]
+    everything = csv_rows(client.get("/commitments/export.csv").data)
+    assert {int(r["id"]) for r in everything} == {world.c_a1, world.c_a1_conf}
+    sheet = load_workbook(io.BytesIO(client.get(links["xlsx"]).data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == COMMITMENT_COLUMNS and [int(r[0]) for r in rows[1:]] == [world.c_a1]
+    # What the reader may not see is not in the file; a bad filter is shown, not exported.
+    board = app.test_client()
+    sign_in(board, world.ids["board_a1"])
+    assert {int(r["id"]) for r in csv_rows(board.get("/commitments/export.csv").data)} == {
+        world.c_a1}
+    bad = client.get("/commitments/export.csv?due_before=31.06.2026")
+    assert bad.status_code == 422 and bad.mimetype == "text/html"

@@ -174,3 +174,129 @@ def test_a_feed_reaches_only_a_year_back_and_two_ahead(app, ids):
         cal = parse(calendar.user_calendar(issued.feed, now=NOW))
         meetings = [e for e in cal.walk("VEVENT") if str(e["uid"]).startswith("meeting-")]
         assert len(meetings) == 1
+
+
+# --- an organisation's calendar by a secret address ---------------------------------------------
+
+def _csrf(client, path: str = "/profile") -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def test_an_organisation_calendar_has_a_secret_revocable_address_too(app, ids):
+    import re
+
+    client = app.test_client()
+    sign_in(client, ids["users"]["office"])
+    school = ids["orgs"]["school"]
+    page = client.get(f"/organisations/{school}")
+    assert 'name="organisation_id"' in page.text
+    created = client.post("/profile/calendar-feeds", data={
+        "csrf_token": _csrf(client), "organisation_id": str(school)})
+    assert created.status_code == 201
+    url = re.search(r'id="new-feed-url"[^>]*value="([^"]+)"', created.text).group(1)
+    path = url.split("127.0.0.1:5000")[1]
+    # A calendar program has no session: the address alone opens the school's calendar.
+    answer = app.test_client().get(path)
+    assert answer.status_code == 200
+    cal = parse(answer.data)
+    titles = summaries(cal)
+    assert any(t.startswith("Due: Læsebånd") for t in titles)
+    assert not any("Another school's" in t for t in titles)  # school2 is not under school
+    assert str(cal["x-wr-calname"]).startswith("Nordialog: Testskolen")
+    with app.app_context(), db_session:
+        feed = db.CalendarFeed.select().first()
+        assert feed.organisation.id == school
+        feed_id = feed.id
+    assert "Testskolen" in client.get("/profile").text
+    revoked = client.post(f"/profile/calendar-feeds/{feed_id}/revoke",
+                          data={"csrf_token": _csrf(client)})
+    assert revoked.status_code == 302
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_an_organisation_address_follows_what_its_person_may_see(app, ids):
+    client = app.test_client()
+    with app.app_context(), db_session:
+        parties = Parties.load(db, ids)
+        issued = calendar.issue_feed(parties.users["office"], parties.orgs["school"])
+        commit()
+        path = calendar.feed_url(issued.secret).split("127.0.0.1:5000")[1]
+    assert client.get(path).status_code == 200
+    with app.app_context(), db_session:
+        for role in Parties.load(db, ids).users["office"].roles:
+            role.delete()
+    assert client.get(path).status_code == 404
+    # Nobody gets an address for a calendar they may not read.
+    outsider = app.test_client()
+    sign_in(outsider, ids["users"]["office_b"])
+    refused = outsider.post("/profile/calendar-feeds", data={
+        "csrf_token": _csrf(outsider), "organisation_id": str(ids["orgs"]["school"])})
+    assert refused.status_code in (403, 404)
+    for bad in ("12345678901234567890", "x"):
+        assert outsider.post("/profile/calendar-feeds", data={
+            "csrf_token": _csrf(outsider), "organisation_id": bad}).status_code == 404
+    with app.app_context(), db_session:
+        assert db.CalendarFeed.select().count() == 1
+
+
+def test_an_organisation_address_through_the_api(app, world):
+    client = app.test_client()
+    headers = world.headers["office_a"]
+    created = client.post("/api/v1/me/calendar-feeds", headers=headers,
+                          json={"organisation_id": world.ids["a1"]})
+    assert created.status_code == 201, created.json
+    assert created.json["organisation_id"] == world.ids["a1"]
+    path = created.json["url"].split("127.0.0.1:5000")[1]
+    assert parse(client.get(path).data)["x-wr-calname"]
+    foreign = client.post("/api/v1/me/calendar-feeds", headers=headers,
+                          json={"organisation_id": world.ids["b1"]})
+    assert foreign.status_code in (403, 404)
+    own = client.post("/api/v1/me/calendar-feeds", headers=headers)
+    assert own.status_code == 201 and own.json["organisation_id"] is None
+
+
+# --- an unknown time zone: a clear error, never a crash ---------------------------------------
+
+def test_an_unknown_time_zone_is_a_clear_error_in_my_work_reminders_and_feeds(app, ids):
+    from app.accounts.services import issue_token
+    from app.notify import outbox, reminders
+
+    with app.app_context(), db_session:
+        parties = Parties.load(db, ids)
+        # Kommune B answers for this one itself, and Kommune B's zone is unknown.
+        parties.commitment("school_b", title="Late in B", due_date=date(2026, 2, 1),
+                           scope="central", responsible_organisation=parties.orgs["owner_b"])
+        parties.commitment(title="Late in O", due_date=date(2026, 2, 1))
+        for name in ("owner_b", "school_b"):
+            parties.orgs[name].time_zone = "Mars/Olympus_Mons"
+        feed = calendar.issue_feed(parties.users["office_b"])
+        token = issue_token(parties.users["office_b"], "test").secret
+        commit()
+        feed_path = calendar.feed_url(feed.secret).split("127.0.0.1:5000")[1]
+    client = app.test_client()
+    work = client.get("/api/v1/me/work", headers={"Authorization": f"Bearer {token}"})
+    assert work.status_code == 409
+    assert "Mars/Olympus_Mons" in work.json["message"] and "time zone" in work.json["message"]
+    page = app.test_client()
+    sign_in(page, ids["users"]["office_b"])
+    dashboard = page.get("/", headers={"Accept-Language": "da"})
+    assert dashboard.status_code == 409 and "Mars/Olympus_Mons" in dashboard.text
+    answer = client.get(feed_path)
+    assert answer.status_code == 409 and "Mars/Olympus_Mons" in answer.text
+    # Reminders: everyone else's are planned; the one affected is reported, not a crash.
+    with app.app_context(), db_session:
+        planned = reminders.plan(now=NOW)
+        assert [p.split(":")[0] for p in planned.problems] == ["office_b@parties.test"]
+        assert "Mars/Olympus_Mons" in planned.problems[0]
+        subjects = {m.subject for m in outbox.recent(state="queued")}
+        assert "Over fristen: Late in O" in subjects  # the leader reads Danish
+        assert not any("Late in B" in s for s in subjects)
+    result = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 1
+    assert "not planned: office_b@parties.test" in result.output
+    # Everyone else still sees their work.
+    other = app.test_client()
+    sign_in(other, ids["users"]["office"])
+    assert other.get("/").status_code == 200

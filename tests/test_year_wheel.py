@@ -84,3 +84,111 @@ def test_a_closed_engagements_wheel_is_history(tx):
     with pytest.raises(Conflict):
         remove_step(step)
     assert len(year_wheel(engagement)) == 2
+
+
+# --- on the web ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def web_wheel(app):
+    """An active engagement with the programme's two steps, and a signed-in school office."""
+    from pony.orm import commit, db_session
+
+    from app.accounts.services import assign_role, create_user
+    from tests.sessions import sign_in
+
+    with app.app_context(), db_session:
+        engagement = make_engagement()
+        office = create_user(email="office@wheel.test", name="Office", password="x" * 12)
+        assign_role(office, "school_office", engagement.organisation.parent)
+        commit()
+        ids = {"engagement": engagement.id, "office": office.id,
+               "steps": [step.id for step in year_wheel(engagement)]}
+    client = app.test_client()
+    sign_in(client, ids["office"])
+    return client, ids
+
+
+def _token(client, path: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def _wheel_of(app, engagement_id) -> list[tuple]:
+    from pony.orm import db_session
+
+    with app.app_context(), db_session:
+        engagement = app.extensions["nordialog.db"].Engagement[engagement_id]
+        return [(s.position, s.month, step_title(s), s.responsible, s.done)
+                for s in year_wheel(engagement)]
+
+
+def test_the_office_adds_and_edits_steps_on_the_web(app, web_wheel):
+    client, ids = web_wheel
+    detail = client.get(f"/engagements/{ids['engagement']}")
+    assert f"/engagements/{ids['engagement']}/year-wheel/new" in detail.text
+    assert f"/year-wheel-steps/{ids['steps'][1]}/edit" in detail.text
+    token = _token(client, f"/engagements/{ids['engagement']}/year-wheel/new")
+    added = client.post(f"/engagements/{ids['engagement']}/year-wheel", data={
+        "csrf_token": token, "month": "5", "title": "Debrief after each talk",
+        "responsible": "Hanne Brix", "notes": "Right after the talk"})
+    assert added.status_code == 302
+    edit = client.get(f"/year-wheel-steps/{ids['steps'][1]}/edit")
+    assert edit.status_code == 200 and 'name="version" value="1"' in edit.text
+    saved = client.post(f"/year-wheel-steps/{ids['steps'][1]}/edit", data={
+        "csrf_token": token, "version": "1", "month": "3", "title": "talks",
+        "responsible": "Anders Kjær", "notes": "", "done": "on"})
+    assert saved.status_code == 302
+    assert _wheel_of(app, ids["engagement"]) == [
+        (1, 11, "startup", "", False), (2, 3, "talks", "Anders Kjær", True),
+        (3, 5, "Debrief after each talk", "Hanne Brix", False)]
+    with app.app_context():
+        from pony.orm import db_session
+
+        with db_session:
+            talks = app.extensions["nordialog.db"].YearWheelStep[ids["steps"][1]]
+            # The programme's title was left as it was: it stays the programme's, in every
+            # language, rather than the reader's language frozen in.
+            assert talks.title in (None, "") and talks.labels["da"] == "talks (da)"
+
+
+def test_bad_web_input_is_shown_on_the_form_and_nothing_changes(app, web_wheel):
+    client, ids = web_wheel
+    before = _wheel_of(app, ids["engagement"])
+    token = _token(client, f"/engagements/{ids['engagement']}/year-wheel/new")
+    for month, title in (("13", "Late"), ("", "No month"), ("5", "")):
+        refused = client.post(f"/engagements/{ids['engagement']}/year-wheel", data={
+            "csrf_token": token, "month": month, "title": title})
+        assert refused.status_code == 422
+        assert 'aria-invalid="true"' in refused.text
+    edited = client.post(f"/year-wheel-steps/{ids['steps'][0]}/edit", data={
+        "csrf_token": token, "version": "1", "month": "0", "title": "startup"})
+    assert edited.status_code == 422
+    assert _wheel_of(app, ids["engagement"]) == before
+
+
+def test_a_step_changed_meanwhile_is_shown_not_overwritten(app, web_wheel):
+    client, ids = web_wheel
+    step = ids["steps"][0]
+    token = _token(client, f"/year-wheel-steps/{step}/edit")
+    first = client.post(f"/year-wheel-steps/{step}/edit", data={
+        "csrf_token": token, "version": "1", "month": "10", "title": "startup",
+        "responsible": "First"})
+    assert first.status_code == 302
+    # A second person had the form open at version 1.
+    second = client.post(f"/year-wheel-steps/{step}/edit", data={
+        "csrf_token": token, "version": "1", "month": "12", "title": "startup",
+        "responsible": "Second"})
+    assert second.status_code == 409
+    assert "Saved meanwhile by someone else" in second.text and "First" in second.text
+    assert 'name="version" value="2"' in second.text  # saving again keeps theirs on purpose
+    # A tick from a page shown before the change is not applied blindly either.
+    ticked = client.post(f"/year-wheel-steps/{step}", data={
+        "csrf_token": token, "version": "1", "done": "on"})
+    assert ticked.status_code == 409
+    assert _wheel_of(app, ids["engagement"])[0] == (1, 10, "startup", "First", False)
+    again = client.post(f"/year-wheel-steps/{step}/edit", data={
+        "csrf_token": token, "version": "2", "month": "12", "title": "startup",
+        "responsible": "Second"})
+    assert again.status_code == 302
+    assert _wheel_of(app, ids["engagement"])[0] == (1, 12, "startup", "Second", False)

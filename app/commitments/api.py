@@ -298,10 +298,15 @@ FILE_RESPONSE = {"content": {"text/csv": {"schema": {"type": "string"}},
 @blp.doc(responses={"200": {"description": "The file", **FILE_RESPONSE}})
 def export_commitments(format="csv", **filters):  # noqa: A002 - the query parameter's name
     """The commitments of the list's filters, in the columns the import accepts."""
-    query = filtered_commitments(signed_in(), filters)
+    return commitments_file(signed_in(), filters, format)
+
+
+def commitments_file(principal: Principal, filters: dict, fmt: str) -> Response:
+    """The file of the commitments ``filters`` select (the API's export and the web list's)."""
+    query = filtered_commitments(principal, filters)
     rows = _in_batches(list(select(c.id for c in query)), lambda ids: _with_references(
         db.Commitment.select(lambda c: c.id in ids)), bulk.commitment_row)
-    return _file_response(bulk.COMMITMENT_COLUMNS, rows, format, "commitments")
+    return _file_response(bulk.COMMITMENT_COLUMNS, rows, fmt, "commitments")
 
 
 @blp.get("/follow-ups/export")

@@ -11,7 +11,7 @@ from pony.orm import flush, select
 
 from app.accounts.access import visible_engagements
 from app.commitments import acknowledgement, services
-from app.commitments.api import filtered_commitments
+from app.commitments.api import commitments_file, filtered_commitments
 from app.commitments.models import EVENT_KINDS
 from app.commitments.schemas import (
     SORTS,
@@ -39,10 +39,8 @@ FILTERS = ("status", "theme", "overdue", "at_risk", "awaiting_acknowledgement", 
            "due_after", "due_before", "sort")
 
 
-@bp.get("/commitments")
-@signed_in
-def index():
-    """Commitments the reader may see, filtered, sorted and paged, with export links."""
+def _list_filters() -> tuple[Form, dict]:
+    """The list's filters from the address (the page's and its export's), checked."""
     raw = {key: request.args.getlist(key) if key == "status" else request.args.get(key)
            for key in FILTERS if request.args.get(key)}
     form = Form(values=raw)
@@ -52,6 +50,26 @@ def index():
         form.errors.update(err.messages)
         form.message = _("Please correct the fields marked below.")
         filters = {}
+    return form, filters
+
+
+@bp.get('/commitments/export.<any("csv", "xlsx"):fmt>')
+@signed_in
+def export(fmt):
+    """The list as it is filtered, as a file in the columns the import accepts; with filters
+    that are not valid, the list with the fields marked instead."""
+    form, filters = _list_filters()
+    if form.errors:
+        return index()
+    return commitments_file(g.principal, filters, fmt)
+
+
+@bp.get("/commitments")
+@signed_in
+def index():
+    """Commitments the reader may see, filtered, sorted and paged, with export links."""
+    form, filters = _list_filters()
+    raw = form.values
     query = filtered_commitments(g.principal, filters)
     listed = page(query)
     schools = visible_engagements(g.principal)

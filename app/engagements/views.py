@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from pony.orm import flush
 
 from app.accounts.access import may_start_engagement, visible_commitments, visible_meetings
@@ -15,7 +14,12 @@ from app.commitments.status import STATUSES as COMMITMENT_STATUSES
 from app.db import db
 from app.engagements import services
 from app.engagements.models import STATUSES
-from app.engagements.schemas import EngagementCreate, TransitionIn
+from app.engagements.schemas import (
+    EngagementCreate,
+    TransitionIn,
+    YearWheelStepIn,
+    YearWheelStepUpdate,
+)
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import _, localized, ngettext
 from app.meetings.api import utc
@@ -23,9 +27,11 @@ from app.meetings.lifecycle import STATUSES as MEETING_STATUSES
 from app.meetings.schemas import MeetingCreate
 from app.meetings.services import plan_meeting
 from app.organisations.services import get_organisation
+from app.organisations.today import zone_info
 from app.programmes.services import get_programme, ordered_phases
 from app.web import signed_in
-from app.web.forms import SHOWN_ON_FORM, Form, checkbox, load, refused, submitted
+from app.web.formatting import month_name
+from app.web.forms import SHOWN_ON_FORM, Form, checkbox, load, refused, stale, submitted
 from app.web.pages import allowed, record
 
 bp = Blueprint("engagements", __name__, template_folder="templates")
@@ -108,10 +114,96 @@ def transition(engagement_id):
 @bp.post("/year-wheel-steps/<id:step_id>")
 @signed_in
 def tick_step(step_id):
+    """Tick a step off (or undo it) from the engagement's page; a tick on a step that someone
+    changed since the page was shown opens the step with both versions instead."""
     step = record(_year_wheel_step, step_id, "manage")
     done = checkbox("done")
+    if "version" in request.form:
+        form = Form(values={**_step_values(step), "done": done})
+        if stale(step, form):
+            return _render_step(step.engagement, step, form, 409)
     services.mark_step(step, done=done, on=date.today() if done else None)
     return redirect(url_for(".detail", engagement_id=step.engagement.id) + "#year-wheel")
+
+
+# --- the year wheel, edited on its own page -----------------------------------------------------
+
+STEP_FIELDS = ["month", "title", "responsible", "notes"]
+
+
+def _step_values(step) -> dict:
+    return {"month": step.month, "title": services.step_title(step),
+            "responsible": step.responsible or "", "notes": step.notes or "",
+            "done": step.done}
+
+
+def _render_step(engagement, step, form: Form, status: int = 200):
+    return render_template(
+        "engagements/step.html", engagement=engagement, step=step, form=form,
+        months=[(number, month_name(number)) for number in range(1, 13)],
+        programme_responsible=(localized(step.template_step.responsible)
+                               if step is not None and step.template_step else ""),
+    ), status
+
+
+@bp.get("/engagements/<id:engagement_id>/year-wheel/new")
+@signed_in
+def new_step(engagement_id):
+    engagement = record(services.get_engagement, engagement_id, "manage")
+    return _render_step(engagement, None, Form())
+
+
+@bp.post("/engagements/<id:engagement_id>/year-wheel")
+@signed_in
+def add_step(engagement_id):
+    """A step of the school office's own in the engagement's year wheel."""
+    engagement = record(services.get_engagement, engagement_id, "manage")
+    form = Form(values=submitted(STEP_FIELDS))
+    data = load(YearWheelStepIn(), form.values, form)
+    if data is not None:
+        try:
+            services.add_step(engagement, **data)
+            flash(_("The step is added to the year wheel."))
+            return redirect(url_for(".detail", engagement_id=engagement.id) + "#year-wheel")
+        except SHOWN_ON_FORM as err:
+            refused(form, err)
+    return _render_step(engagement, None, form, 422)
+
+
+@bp.get("/year-wheel-steps/<id:step_id>/edit")
+@signed_in
+def edit_step_form(step_id):
+    step = record(_year_wheel_step, step_id, "manage")
+    return _render_step(step.engagement, step, Form(values=_step_values(step)))
+
+
+@bp.post("/year-wheel-steps/<id:step_id>/edit")
+@signed_in
+def edit_step(step_id):
+    """Change a step's month, title, responsible person, notes and whether it is done, unless
+    someone else saved the step after the form was opened."""
+    step = record(_year_wheel_step, step_id, "manage")
+    form = Form(values={**submitted(STEP_FIELDS), "done": checkbox("done")})
+    for text in ("title", "responsible", "notes"):
+        form.values.setdefault(text, "")
+    if stale(step, form):
+        return _render_step(step.engagement, step, form, 409)
+    data = load(YearWheelStepUpdate(), form.values, form)
+    if data is not None:
+        done = data.pop("done")
+        if not step.title and data.get("title") == services.step_title(step):
+            # The programme's title, shown in the reader's language, stays the programme's
+            # (every language) unless the office writes its own.
+            data.pop("title")
+        try:
+            services.update_step(step, data)
+            if done != step.done:
+                services.mark_step(step, done=done, on=date.today() if done else None)
+            flash(_("The step is saved."))
+            return redirect(url_for(".detail", engagement_id=step.engagement.id) + "#year-wheel")
+        except SHOWN_ON_FORM as err:
+            refused(form, err)
+    return _render_step(step.engagement, step, form, 422)
 
 
 def _year_wheel_step(step_id: int):
@@ -129,7 +221,7 @@ def _aware(value: str | None, organisation) -> str | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value  # the schema says what is wrong with it
-    return moment.replace(tzinfo=ZoneInfo(organisation.time_zone)).isoformat()
+    return moment.replace(tzinfo=zone_info(organisation.time_zone)).isoformat()
 
 
 @bp.post("/engagements/<id:engagement_id>/meetings")

@@ -18,7 +18,7 @@ from app.api.support import (
 )
 from app.common import fields
 from app.common.refs import Stamps, vocabulary_field
-from app.common.schemas import OutputSchema
+from app.common.schemas import BaseSchema, OutputSchema
 from app.db import db
 from app.errors import Forbidden, NotFound
 from app.i18n import _
@@ -79,6 +79,9 @@ def list_outbox(page=1, per_page=50, state=None):
 
 class FeedOut(Stamps):
     id = fields.Integer(required=True)
+    organisation_id = fields.Function(
+        lambda f: f.organisation.id if f.organisation else None, allow_none=True, required=True,
+        metadata={"description": "Whose calendar: this organisation's, or (null) the person's"})
     prefix = fields.String(required=True)
     last_used_at = fields.UtcDateTime(allow_none=True, required=True)
     revoked_at = fields.UtcDateTime(allow_none=True, required=True)
@@ -96,12 +99,24 @@ def list_feeds():
     return sorted(current_user().calendar_feeds, key=lambda f: f.id)
 
 
+class FeedIn(BaseSchema):
+    organisation_id = fields.Integer(allow_none=True, load_default=None,
+                                     validate=fields.between(1, 2**31 - 1), metadata={
+                                         "description": "For this organisation's calendar "
+                                                        "(and the units under it)"})
+
+
 @blp.post("/me/calendar-feeds")
 @idempotent
+@blp.arguments(FeedIn, required=False)
 @blp.response(201, IssuedFeedOut)
-def create_feed():
-    """A new secret calendar address (RFC 5545) with what the caller may see."""
-    issued = calendar.issue_feed(current_user())
+def create_feed(data):
+    """A new secret calendar address (RFC 5545) with what the caller may see: their own
+    calendar, or an organisation's."""
+    user = current_user()
+    organisation_id = (data or {}).get("organisation_id")
+    organisation = fetch(get_organisation, organisation_id) if organisation_id else None
+    issued = calendar.issue_feed(user, organisation)
     feed = issued.feed
     feed.url = calendar.feed_url(issued.secret)  # for this answer only; never stored
     return with_etag(feed, 201)

@@ -1,5 +1,7 @@
 """Calendar feeds (RFC 5545): meetings, commitment due dates, follow-ups due and year-wheel
-steps, for a person (behind a secret, revocable address) or for an organisation's subtree.
+steps, for a person or for an organisation's subtree, each also behind a secret, revocable
+address (a calendar program cannot sign in). An organisation's address belongs to a person and
+shows what that person may see at each read.
 
 Times are written in the organisation's own time zone (with its VTIMEZONE), dates as all-day
 entries. A confidential meeting or commitment appears only as such, without its title: a feed
@@ -19,7 +21,9 @@ from icalendar import Calendar, Event
 
 from app.accounts.access import (
     Principal,
+    can,
     principal_for,
+    require,
     visible_commitments,
     visible_engagements,
     visible_meetings,
@@ -28,10 +32,9 @@ from app.commitments.status import OPEN
 from app.common.model import utcnow
 from app.db import db
 from app.engagements.services import step_responsible
-from app.errors import Conflict
 from app.i18n import _, localized
 from app.notify.reminders import language_of, link
-from app.organisations.services import valid_time_zone
+from app.organisations.today import zone_info
 
 FEED_PREFIX = "ndcal_"
 #: How far back and ahead a feed reaches.
@@ -49,10 +52,14 @@ class IssuedFeed:
     secret: str
 
 
-def issue_feed(user) -> IssuedFeed:
-    """A new secret calendar address for ``user``; only the token's hash is kept."""
+def issue_feed(user, organisation=None) -> IssuedFeed:
+    """A new secret calendar address for ``user`` (for ``organisation``'s calendar if given,
+    which the user must be able to read); only the token's hash is kept."""
+    if organisation is not None:
+        require(principal_for(user), "read", organisation)
     secret = FEED_PREFIX + secrets.token_urlsafe(32)
-    feed = db.CalendarFeed(user=user, token_hash=_hash(secret), prefix=secret[:12])
+    feed = db.CalendarFeed(user=user, organisation=organisation, token_hash=_hash(secret),
+                           prefix=secret[:12])
     return IssuedFeed(feed, secret)
 
 
@@ -76,11 +83,7 @@ def feed_for(secret: str):
 
 
 def _zone(organisation) -> ZoneInfo:
-    if not valid_time_zone(organisation.time_zone):
-        raise Conflict(_("%(organisation)s has an unknown time zone %(zone)s: correct the "
-                         "organisation's time zone (e.g. Europe/Copenhagen).",
-                         organisation=organisation.name, zone=organisation.time_zone))
-    return ZoneInfo(organisation.time_zone)
+    return zone_info(organisation.time_zone)
 
 
 def _event(uid: str, summary: str, description: str = "", url: str = "") -> Event:
@@ -212,12 +215,20 @@ def build_calendar(principal: Principal, *, within=None, name: str, now: datetim
     return calendar.to_ical()
 
 
-def user_calendar(feed, now: datetime | None = None) -> bytes:
-    """A person's feed, in their language."""
+def user_calendar(feed, now: datetime | None = None) -> bytes | None:
+    """What a secret address shows, in its person's language: their own calendar, or the
+    organisation's as far as they may see it now (None once they may not read it any more)."""
     user = feed.user
+    principal = principal_for(user)
+    organisation = feed.organisation
+    if organisation is not None and not can(principal, "read", organisation):
+        return None
     with force_locale(language_of(user)):
-        body = build_calendar(principal_for(user), name=_("Nordialog: %(name)s",
-                                                          name=user.name), now=now)
+        if organisation is not None:
+            body = organisation_calendar(principal, organisation, now=now)
+        else:
+            body = build_calendar(principal, name=_("Nordialog: %(name)s", name=user.name),
+                                  now=now)
     if feed.last_used_at is None or utcnow() - feed.last_used_at > timedelta(hours=1):
         feed.last_used_at = utcnow()
     return body

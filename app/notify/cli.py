@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from pony.orm import db_session
 
 from app.accounts.audit import audit_context
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.notify import outbox, reminders
 from app.notify.mailer import Mailer
 
@@ -29,6 +29,8 @@ def send(digest: bool, no_plan: bool, limit: int) -> None:
                 planned = reminders.plan(digest=digest)
             click.echo(_("queued %(new)s new, %(already)s already queued",
                          new=planned.queued, already=planned.already))
+            for problem in planned.problems:
+                click.echo(_("not planned: %(problem)s", problem=problem), err=True)
         with db_session:
             report = outbox.deliver(Mailer.from_config(), limit=limit)
     click.echo(_("sent %(sent)s, retry later %(failed)s, skipped %(skipped)s, given up "
@@ -37,6 +39,11 @@ def send(digest: bool, no_plan: bool, limit: int) -> None:
     if report.unavailable:
         raise click.ClickException(_("mail server unavailable: %(reason)s; the rest stays "
                                      "queued", reason=report.unavailable))
+    if not no_plan and planned.problems:
+        raise click.ClickException(ngettext(
+            "%(num)d person's reminders could not be planned (see above); everyone else's were",
+            "%(num)d people's reminders could not be planned (see above); everyone else's were",
+            len(planned.problems)))
 
 
 @group.command("status")

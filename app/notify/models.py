@@ -46,7 +46,8 @@ def define(db):
         created_at = Required(datetime)
 
     class CalendarFeed(Stamped, db.Entity):
-        """A person's secret calendar address; only the SHA-256 of its token is kept."""
+        """A person's secret calendar address; only the SHA-256 of its token is kept. With an
+        organisation it is that organisation's calendar (as far as the person may see it)."""
 
         _table_ = "calendar_feed"
         _audit_redact_ = frozenset({"token_hash"})
@@ -54,6 +55,7 @@ def define(db):
 
         id = PrimaryKey(int, auto=True)
         user = Required("User")
+        organisation = Optional("Organisation")
         token_hash = Required(str, 64, unique=True)
         prefix = Required(str, 16)
         last_used_at = Optional(datetime)

@@ -7,7 +7,7 @@ one person's whole "my work" once a week (ISO week in the key).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
@@ -19,6 +19,7 @@ from app.commitments.tracking import track
 from app.db import db
 from app.i18n import DEFAULT_LANGUAGE, _, ngettext, normalize_language
 from app.notify.outbox import enqueue
+from app.organisations.today import UnknownTimeZone
 from app.web.formatting import format_date
 from app.work.services import my_work
 
@@ -35,6 +36,9 @@ def link(path: str) -> str:
 class PlanReport:
     queued: int = 0
     already: int = 0
+    #: People whose reminders could not be planned, and why (an organisation's unknown time
+    #: zone): everyone else's go out; the operator sees these.
+    problems: list[str] = field(default_factory=list)
 
 
 def _queue(report: PlanReport, now: datetime | None, **message) -> None:
@@ -139,7 +143,11 @@ def plan(*, now: datetime | None = None, digest: bool = False) -> PlanReport:
     users = db.User.select(lambda u: u.active and u.pseudonymized_at is None).order_by(
         lambda u: u.id)
     for user in users:
-        work = my_work(principal_for(user), now=now)
+        try:
+            work = my_work(principal_for(user), now=now)
+        except UnknownTimeZone as err:
+            report.problems.append(f"{user.email}: {err.message}")
+            continue
         if not work.count:
             continue
         # Copenhagen, Oslo and Stockholm share one offset all year: one local day for all.

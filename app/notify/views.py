@@ -3,7 +3,17 @@ organisation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from app.db import db
 from app.i18n import _
@@ -27,9 +37,10 @@ def _ics(body: bytes, filename: str) -> Response:
 def feed(token):
     """A person's calendar by its secret address: no sign-in, the address is the key."""
     found = calendar.feed_for(token)
-    if found is None:
+    body = calendar.user_calendar(found) if found is not None else None
+    if body is None:
         abort(404)
-    return _ics(calendar.user_calendar(found), "nordialog.ics")
+    return _ics(body, "nordialog.ics")
 
 
 @bp.get("/organisations/<id:organisation_id>/calendar.ics")
@@ -51,7 +62,13 @@ def profile():
 @bp.post("/profile/calendar-feeds")
 @signed_in
 def create_feed():
-    issued = calendar.issue_feed(g.user)
+    """A new secret address: the person's own calendar, or an organisation's (``organisation_id``
+    from the organisation's page)."""
+    organisation_id = request.form.get("organisation_id", "")
+    if organisation_id and not (organisation_id.isdigit() and len(organisation_id) < 10):
+        abort(404)
+    organisation = record(get_organisation, int(organisation_id)) if organisation_id else None
+    issued = calendar.issue_feed(g.user, organisation)
     feeds = g.user.calendar_feeds.select(lambda f: f.revoked_at is None).order_by(
         lambda f: f.id)
     flash(_("Your new calendar address is below. Copy it now: it is shown only this once."))

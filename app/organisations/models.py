@@ -43,6 +43,8 @@ def define(db):
 
         # An organisation with history is never deleted by cascade: the delete is refused.
         engagements = Set("Engagement", cascade_delete=False)
+        # Its calendar addresses go with it (never left as a person's whole calendar).
+        calendar_feeds = Set("CalendarFeed", cascade_delete=True)
         programmes_run = Set("Programme")
         observations = Set("Observation", cascade_delete=False)
         commitments_responsible = Set("Commitment", cascade_delete=False)

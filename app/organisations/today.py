@@ -14,11 +14,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pony.orm import select
 
 from app.db import db
+from app.errors import Conflict
+from app.i18n import _
+
+
+class UnknownTimeZone(Conflict):
+    """An organisation's time zone is not one the system knows (set outside Nordialog's own
+    forms, which refuse it): said plainly to whoever needs a date there, instead of a crash."""
+
+
+def zone_info(time_zone: str) -> ZoneInfo:
+    """The zone named ``time_zone``; ``UnknownTimeZone`` naming the organisations that have it
+    when there is no such zone."""
+    try:
+        return ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        names = sorted(select(o.name for o in db.Organisation if o.time_zone == time_zone))
+        raise UnknownTimeZone(_("%(organisation)s has an unknown time zone %(zone)s: correct "
+                                "the organisation's time zone (e.g. Europe/Copenhagen).",
+                                organisation=", ".join(names[:3]) or "?", zone=time_zone),
+                              {"time_zone": [time_zone]}) from err
 
 
 def instant(now: datetime | None = None) -> datetime:
@@ -30,7 +50,7 @@ def instant(now: datetime | None = None) -> datetime:
 
 def local_date(time_zone: str, now: datetime | None = None) -> date:
     """The date it is in ``time_zone`` at ``now`` (default: this moment)."""
-    return instant(now).astimezone(ZoneInfo(time_zone)).date()
+    return instant(now).astimezone(zone_info(time_zone)).date()
 
 
 @dataclass(frozen=True)
@@ -53,7 +73,13 @@ class Today:
             return [(self.fixed, ())]
         by_date: dict[date, list[str]] = {}
         for zone in self.zones:
-            by_date.setdefault(self.of(zone), []).append(zone)
+            try:
+                day = self.of(zone)
+            except UnknownTimeZone:
+                # Lists across many organisations still work: one with an unknown zone is
+                # compared on the UTC date, and the error comes where its own date is needed.
+                day = self.of("UTC")
+            by_date.setdefault(day, []).append(zone)
         if not by_date:
             by_date[self.of("UTC")] = []
         return [(day, tuple(sorted(by_date[day]))) for day in sorted(by_date)]

@@ -10,6 +10,7 @@ from babel import dates, numbers
 from flask import Flask
 
 from app.i18n import current_language
+from app.organisations.today import zone_info
 
 
 def _locale() -> str:
@@ -32,7 +33,8 @@ def local_datetime(value: datetime | None, organisation=None, format: str = "med
     if organisation is None:
         zone = ZoneInfo("UTC")
     else:
-        zone = ZoneInfo(organisation if isinstance(organisation, str) else organisation.time_zone)
+        zone = zone_info(organisation if isinstance(organisation, str)
+                         else organisation.time_zone)
     moment = value.replace(tzinfo=UTC).astimezone(zone)
     return dates.format_datetime(moment, format=format, tzinfo=zone, locale=_locale())
 
@@ -41,7 +43,7 @@ def local_input(value: datetime | None, organisation) -> str:
     """For a datetime-local input: the organisation's local time, to the minute."""
     if value is None:
         return ""
-    moment = value.replace(tzinfo=UTC).astimezone(ZoneInfo(organisation.time_zone))
+    moment = value.replace(tzinfo=UTC).astimezone(zone_info(organisation.time_zone))
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
