@@ -97,7 +97,7 @@ def list_feeds():
 
 
 @blp.post("/me/calendar-feeds")
-@idempotent
+@idempotent(secret_fields=("url",))
 @blp.response(201, IssuedFeedOut)
 def create_feed():
     """A new secret calendar address (RFC 5545) with what the caller may see."""
