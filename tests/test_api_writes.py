@@ -1,5 +1,6 @@
 """Writing through the API: no update silently lost, no duplicate from a retried request."""
 
+import json
 import re
 from datetime import date, datetime
 
@@ -201,3 +202,26 @@ def test_evaluation_notes_need_the_evaluation_items_version(client, world, next_
     notes = client.get(f"/api/v1/meetings/{next_cycle}/evaluation", headers=headers).json
     assert [e["note"] for e in notes if e["commitment_id"] == world.c_a1] == [
         "Met in every class"]
+
+
+@pytest.mark.parametrize("path,secret", [("/api/v1/me/tokens", "token"),
+                                         ("/api/v1/me/calendar-feeds", "url")])
+def test_a_retried_secret_is_given_again_but_never_stored_in_clear(client, app, world, path,
+                                                                   secret):
+    key = "warehouse-setup-7"
+    headers = {**world.headers["office_a"], "Idempotency-Key": key}
+    body = {"name": "Warehouse"} if secret == "token" else None
+    first = client.post(path, headers=headers, json=body)
+    again = client.post(path, headers=headers, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    shown = first.json[secret].rsplit("/", 1)[-1].removesuffix(".ics")
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        stored = [(r.key, json.dumps(r.body)) for r in db.IdempotencyRecord.select()]
+    assert len(stored) == 1
+    assert key not in stored[0][0] and shown not in stored[0][1]
+    # Another person's key of the same name is theirs: it neither replays nor unseals this.
+    other = client.post(path, headers={**world.headers["admin"], "Idempotency-Key": key},
+                        json=body)
+    assert other.status_code == 201 and other.json["id"] != first.json["id"]

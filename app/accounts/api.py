@@ -102,7 +102,7 @@ def list_tokens():
 
 
 @blp.post("/me/tokens")
-@idempotent
+@idempotent(secret_fields=("token",))
 @blp.arguments(TokenIn)
 @blp.response(201, IssuedTokenOut)
 def issue_token(data):

@@ -87,8 +87,13 @@ def init_api(app: Flask) -> Api:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs)
     from app.api.links import add_links
+    from app.api.protocol import document_protocol, register_refusals
+    from app.api.support import IDEMPOTENT
 
-    add_links({"paths": api.spec._paths})  # apispec keeps the operations it will serve here
+    # apispec keeps the operations it will serve in _paths: completed here, once.
+    register_refusals(api.spec)
+    document_protocol(api.spec._paths, IDEMPOTENT)
+    add_links({"paths": api.spec._paths})
 
     from app.accounts.auth import csrf
 

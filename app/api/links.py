@@ -53,10 +53,19 @@ LINKS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def _link(target: str, where: str) -> dict:
+def _link(target: str, where: str, versioned: bool) -> dict:
     if where.startswith("body:"):
         return {"operationId": target, "requestBody": {where[5:]: "$response.body#/id"}}
-    return {"operationId": target, "parameters": {where: "$response.body#/id"}}
+    parameters = {where: "$response.body#/id"}
+    if versioned:
+        # A change of the record just created names the version it was created with.
+        parameters["header.If-Match"] = "$response.header.ETag"
+    return {"operationId": target, "parameters": parameters}
+
+
+def _takes_if_match(operation: dict) -> bool:
+    return any(p.get("in") == "header" and p.get("name") == "If-Match"
+               for p in operation.get("parameters", []))
 
 
 def add_links(spec: dict) -> dict:
@@ -71,6 +80,6 @@ def add_links(spec: dict) -> dict:
         if response is None or "$ref" in response:
             continue
         response["links"] = {f"{target}_{where.removeprefix('body:')}":
-                             _link(target, where)
+                             _link(target, where, _takes_if_match(operations[target]))
                              for target, where in targets.items() if target in operations}
     return spec

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
+import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
@@ -225,6 +229,8 @@ def page_of(query, args: dict):
 # --- idempotent creation ------------------------------------------------------------------------
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+#: The operations (view names) that honour an Idempotency-Key, for the OpenAPI document.
+IDEMPOTENT: set[str] = set()
 
 
 def _request_hash() -> str:
@@ -234,13 +240,71 @@ def _request_hash() -> str:
     return digest.hexdigest()
 
 
-def idempotent(view):
+def _key_digest(key: str) -> str:
+    """What is stored of a client's key: a keyed hash, so the table does not hold the key
+    that unseals the secrets in its responses (see ``_seal``)."""
+    secret = current_app.config["SECRET_KEY"]
+    return hmac.new(str(secret).encode(), f"idempotency-key:{key}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def _stream(key: bytes, nonce: bytes, length: int) -> bytes:
+    blocks = (hmac.new(key, nonce + i.to_bytes(4, "big"), hashlib.sha256).digest()
+              for i in range(-(-length // 32)))
+    return b"".join(blocks)[:length]
+
+
+def _keys(key: str) -> tuple[bytes, bytes]:
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return tuple(hmac.new(secret, f"idempotency-{use}:{key}".encode(), hashlib.sha256).digest()
+                 for use in ("encrypt", "authenticate"))
+
+
+def _seal(text: str, key: str) -> str:
+    """Encrypt a secret of a stored response (a new token, a calendar address) so that only a
+    retry with the same Idempotency-Key can read it: the keys come from the client's key, which
+    is not stored, and the app's secret. HMAC-SHA256 as a stream cipher, then a MAC over the
+    nonce and the ciphertext (the standard library has no AES)."""
+    encrypt, authenticate = _keys(key)
+    nonce = secrets.token_bytes(16)
+    data = text.encode()
+    sealed = bytes(a ^ b for a, b in zip(data, _stream(encrypt, nonce, len(data)), strict=True))
+    tag = hmac.new(authenticate, nonce + sealed, hashlib.sha256).digest()
+    return base64.b64encode(nonce + tag + sealed).decode()
+
+
+def _unseal(value: str, key: str) -> str | None:
+    encrypt, authenticate = _keys(key)
+    try:
+        raw = base64.b64decode(value.encode(), validate=True)
+    except ValueError:
+        return None
+    nonce, tag, sealed = raw[:16], raw[16:48], raw[48:]
+    if not hmac.compare_digest(tag, hmac.new(authenticate, nonce + sealed,
+                                             hashlib.sha256).digest()):
+        return None
+    return bytes(a ^ b for a, b in zip(sealed, _stream(encrypt, nonce, len(sealed)),
+                                       strict=True)).decode()
+
+
+@dataclass
+class _Claim:
+    record: object
+    key: str
+    secret_fields: tuple[str, ...]
+
+
+def idempotent(view=None, *, secret_fields: tuple[str, ...] = ()):
     """Honour an ``Idempotency-Key`` on a creating POST: a retry gets the first response.
 
     The key is claimed (and flushed) before the view runs, so of two concurrent requests with
     the same key one creates and the other waits and replays; the stored response is written in
-    the same transaction as what it created.
+    the same transaction as what it created. Keys are per user. ``secret_fields`` of the
+    response (shown once, never stored in clear) are kept sealed with the client's key.
     """
+    if view is None:
+        return lambda actual: idempotent(actual, secret_fields=secret_fields)
+    IDEMPOTENT.add(view.__name__)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -252,19 +316,20 @@ def idempotent(view):
                                {"Idempotency-Key": [_("Use 1 to 200 printable characters.")]})
         user = current_user()
         fingerprint = _request_hash()
+        digest = _key_digest(key)
         horizon = utcnow() - IDEMPOTENCY_TTL
         db.IdempotencyRecord.select(lambda r: r.user == user and r.created_at < horizon
                                     ).delete(bulk=True)
-        found = db.IdempotencyRecord.get(user=user, key=key)
+        found = db.IdempotencyRecord.get(user=user, key=digest)
         if found is None:
             try:
-                found = db.IdempotencyRecord(user=user, key=key, request_hash=fingerprint,
+                found = db.IdempotencyRecord(user=user, key=digest, request_hash=fingerprint,
                                              created_at=utcnow())
                 flush()
             except TransactionIntegrityError:
                 raise Conflict(_("A request with this Idempotency-Key is being processed.")
                                ) from None
-            g.idempotency_record = found
+            g.idempotency_claim = _Claim(found, key, secret_fields)
             return view(*args, **kwargs)
         if found.request_hash != fingerprint:
             raise InvalidInput(
@@ -272,10 +337,17 @@ def idempotent(view):
                 {"Idempotency-Key": [_("Use a new key for a new request.")]})
         if found.status_code is None:
             raise Conflict(_("A request with this Idempotency-Key is being processed."))
+        body = dict(found.body) if isinstance(found.body, dict) else found.body
+        for name in secret_fields:
+            if isinstance(body, dict) and isinstance(body.get(name), str):
+                body[name] = _unseal(body[name], key)
+                if body[name] is None:
+                    raise Conflict(_("The first answer to this Idempotency-Key can no longer "
+                                     "be given. Send the request with a new key."))
         headers = {"Idempotent-Replayed": "true"}
         if found.location:
             headers["Location"] = found.location
-        return json.dumps(found.body), found.status_code, {
+        return json.dumps(body), found.status_code, {
             **headers, "Content-Type": "application/json"}
 
     return wrapper
@@ -283,11 +355,15 @@ def idempotent(view):
 
 def remember_response(response):
     """After a creating request succeeded, keep its response with the claimed key."""
-    record = g.pop("idempotency_record", None)
-    if record is not None and response.status_code < 400 and response.is_json:
-        record.status_code = response.status_code
-        record.body = response.get_json()
-        record.location = response.headers.get("Location")
+    claim = g.pop("idempotency_claim", None)
+    if claim is not None and response.status_code < 400 and response.is_json:
+        body = response.get_json()
+        for name in claim.secret_fields:
+            if isinstance(body, dict) and isinstance(body.get(name), str):
+                body[name] = _seal(body[name], claim.key)
+        claim.record.status_code = response.status_code
+        claim.record.body = body
+        claim.record.location = response.headers.get("Location")
     return response
 
 

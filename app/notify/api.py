@@ -107,7 +107,7 @@ class FeedIn(BaseSchema):
 
 
 @blp.post("/me/calendar-feeds")
-@idempotent
+@idempotent(secret_fields=("url",))
 @blp.arguments(FeedIn, required=False)
 @blp.response(201, IssuedFeedOut)
 def create_feed(data):
