@@ -46,6 +46,13 @@ def _build(config_override: dict | None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("yoyo").setLevel(logging.WARNING)  # one line per SQL statement otherwise
 
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust exactly the configured number of proxies in front: the client's address (for
+        # throttling and the audit log) and HTTPS (for Secure cookies) come from their headers.
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     init_i18n(app)
     url = DatabaseUrl.parse(app.config["DATABASE_URL"])
     _require_current_schema(url, app.config["MIGRATIONS_DIR"])

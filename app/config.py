@@ -46,6 +46,13 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
+        # A signed-in session ends after this long without a request (idle) and, however
+        # busy, this long after signing in (absolute): ASVS 3.3.2. Checked on the server.
+        "SESSION_IDLE_MINUTES": _positive("NORDIALOG_SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _positive("NORDIALOG_SESSION_MAX_HOURS", 12),
+        # Behind a reverse proxy: how many proxies in front set X-Forwarded-For/-Proto/-Host
+        # (0: none; the client's address and HTTPS are taken from the connection itself).
+        "PROXY_FIX": _count("NORDIALOG_PROXY_FIX", 0),
         "JSON_SORT_KEYS": False,
         # Werkzeug's scrypt (N=2^15, r=8, p=1): salted and memory-hard. Tests lower the cost.
         "PASSWORD_HASH_METHOD": "scrypt",
@@ -72,6 +79,21 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
     if "SECRET_KEY" not in override:
         config["SECRET_KEY"] = _secret_key(env, instance_path)
     return config
+
+
+def _positive(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise StartupError(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return int(value)
+
+
+def _count(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit() or int(value) > 5:
+        raise StartupError(f"{name} must be the number of proxies in front (0 to 5), "
+                           f"not {value!r}.")
+    return int(value)
 
 
 def _port(value: str) -> int:

@@ -500,3 +500,21 @@ ENTRIES += [
     Entry("GET", "/api/v1/reports/comparison", LIST),
 ]
 MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}
+
+# --- the school board's comments and a meeting's history --------------------------------------
+# The board's members (and administrators) comment; everyone else who reads the meeting is
+# refused with 403, outsiders see nothing (404).
+BOARD_COMMENT = _pattern(office_a=(403, 404), leader_a1=(403, 404), officer=(403, 404))
+ENTRIES += [
+    Entry("GET", "/api/v1/meetings/<id:meeting_id>/board-comments", READ,
+          path=p("/api/v1/meetings/{x}/board-comments", x="meeting")),
+    Entry("POST", "/api/v1/meetings/<id:meeting_id>/board-comments", BOARD_COMMENT,
+          path=p("/api/v1/meetings/{x}/board-comments", x="meeting"),
+          json=lambda ids: {"body": "The board supports the plan."}),
+    Entry("GET", "/api/v1/meetings/<id:meeting_id>/history", READ,
+          path=p("/api/v1/meetings/{x}/history", x="meeting")),
+    w("POST", "/meetings/<id:meeting_id>/board-comments", web(BOARD_COMMENT),
+      path=p("/meetings/{x}/board-comments", x="meeting"),
+      json=lambda ids: {"body": "The board supports the plan."}),
+]
+MATRIX = {(entry.method, entry.rule): entry for entry in ENTRIES}

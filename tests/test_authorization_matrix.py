@@ -1,6 +1,7 @@
 """Every route and method, for every role, on its own organisation's record and another's."""
 
 import re
+import time
 
 import pytest
 
@@ -37,6 +38,7 @@ def _web(client, app, world, role: str, entry, path: str, ids: dict):
             session["_user_id"] = str(world.ids[role])
             session["_fresh"] = True
             session["generation"] = 1  # what signing in records (a new account's generation)
+            session["signed_in_at"] = session["seen_at"] = int(time.time())
     if entry.method == "GET":
         return client.get(path)
     page = client.get("/sign-in")

@@ -95,7 +95,8 @@ def _anchor(target):
     if kind in ("FollowUp", "CommitmentEvent", "CommitmentProposal"):
         organisation, engagement, confidential = _anchor(target.commitment)
         return organisation, engagement, confidential
-    if kind in ("AgendaItem", "Participant", "MeetingTheme", "MinutesPublication"):
+    if kind in ("AgendaItem", "Participant", "MeetingTheme", "MinutesPublication",
+                "BoardComment"):
         return _anchor(target.meeting)
     if kind == "AgendaEvaluationLine":
         organisation, engagement, confidential = _anchor(target.agenda_item.meeting)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.common.model import utcnow
+from app.i18n import _l
 
 REDACTED = "[redacted]"
 CONFIDENTIAL = "[confidential]"
@@ -140,3 +141,42 @@ def on_delete(obj) -> None:
     values = _values(obj, obj._vals_)
     _entry(obj, "delete", {name: {"before": _plain(_masked(obj, name, value)), "after": None}
                            for name, value in values.items()})
+
+
+#: How a history names what happened, in the reader's language.
+ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("removed"),
+    "status_change": _l("status changed"),
+    "approve": _l("approved"),
+    "publish": _l("published"),
+}
+
+#: How a history names the parts of a record.
+ENTITY_LABELS = {
+    "Meeting": _l("Meeting"),
+    "AgendaItem": _l("Agenda item"),
+    "Participant": _l("Participant"),
+    "MeetingTheme": _l("Theme"),
+    "Attachment": _l("Attachment"),
+    "BoardComment": _l("Board comment"),
+    "MinutesPublication": _l("Published minutes"),
+}
+
+#: What a record's history leaves out: refusals say nothing about the record's content.
+_NOT_HISTORY = ("access_refused",)
+
+
+def entries_for(database, records: dict[str, list[int]]) -> list:
+    """The audit entries of these records (entity name -> ids), oldest first: a history."""
+    found = []
+    for entity, ids in records.items():
+        if ids:
+            found.extend(_entries_of(database, entity, ids))
+    return sorted(found, key=lambda e: (e.occurred_at, e.id))
+
+
+def _entries_of(database, entity: str, ids: list[int]):
+    return database.AuditEntry.select(lambda e: e.entity == entity and e.entity_id in ids
+                                      and e.action not in _NOT_HISTORY)

@@ -7,7 +7,10 @@ locale, and the audit context that attributes every change to the person.
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+import time
+from datetime import timedelta
+
+from flask import Flask, flash, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -46,6 +49,26 @@ class NordialogSessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
+def start_session(user) -> None:
+    """What signing in keeps in the session: the account's generation (signing out anywhere
+    ends the session) and when it started and was last used (the time limits)."""
+    now = int(time.time())
+    session["generation"] = user.session_generation
+    session["signed_in_at"] = now
+    session["seen_at"] = now
+
+
+def _session_expired(app) -> bool:
+    """Too long idle, or too long since signing in (or a session from before the limits)."""
+    now = int(time.time())
+    started, seen = session.get("signed_in_at"), session.get("seen_at")
+    if not isinstance(started, int) or not isinstance(seen, int):
+        return True
+    idle = app.config["SESSION_IDLE_MINUTES"] * 60
+    lifetime = app.config["SESSION_MAX_HOURS"] * 3600
+    return now - seen > idle or now - started > lifetime
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
@@ -64,6 +87,8 @@ def _bearer_user():
 
 def init_auth(app: Flask) -> None:
     app.session_interface = NordialogSessionInterface()
+    # The cookie's signature is not accepted beyond the absolute lifetime either.
+    app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_MAX_HOURS"])
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
@@ -79,6 +104,14 @@ def init_auth(app: Flask) -> None:
         # A copy of a cookie from before the person signed out is no longer a session.
         if session.get("generation") != user.session_generation:
             return None
+        from flask import current_app
+
+        if _session_expired(current_app):
+            g.session_expired = True
+            return None
+        now = int(time.time())
+        if now - session["seen_at"] >= 60:  # a new cookie a minute at most, not every request
+            session["seen_at"] = now
         return user
 
     @app.before_request
@@ -92,6 +125,14 @@ def init_auth(app: Flask) -> None:
             if g.get("session_tampered"):
                 raise Unauthorized(_("Your session is not valid. Please sign in again."),
                                    audit={"entity": None})
+            if g.get("session_expired"):
+                # Ended on the server: the cookie is emptied and the person signs in again.
+                user_id = session.get("_user_id")
+                session.clear()
+                audit.record(db, "session_expired", entity="User",
+                             entity_id=int(user_id) if str(user_id).isdigit() else None,
+                             summary=f"{request.method} {request.path}")
+                flash(_("Your session has ended. Please sign in again."))
         g.user = user
         g.principal = principal_for(user)
         # A signed-in person's saved choice; otherwise what this browser chose here.

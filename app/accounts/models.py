@@ -37,6 +37,7 @@ def define(db):
         proposals_decided = Set("CommitmentProposal", reverse="decided_by")
         password_resets = Set("PasswordReset")
         calendar_feeds = Set("CalendarFeed")
+        board_comments = Set("BoardComment")
 
         # What Flask-Login asks of a user (not its UserMixin: that redefines equality).
         is_authenticated = True

@@ -97,6 +97,9 @@ def set_password(user, password: str) -> None:
     if errors:
         raise InvalidInput(_("The password could not be saved."), {"password": errors})
     user.password_hash = _hash(password)
+    # Whoever was signed in with the old password is signed out everywhere. (API tokens stay:
+    # they are issued only with a token or on the command line, never with the password.)
+    user.session_generation += 1
 
 
 def set_language(user, language: str | None) -> None:

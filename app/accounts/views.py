@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
+from app.accounts.auth import start_session
 from app.accounts.services import SignInFailed, TooManyAttempts, authenticate
 from app.i18n import _
 
@@ -49,7 +50,7 @@ def sign_in():
                                        next=request.form.get("next", ""))
         raise
     login_user(user)
-    session["generation"] = user.session_generation
+    start_session(user)
     flash(_("You are signed in."))
     return redirect(_safe_next(request.form.get("next")))
 

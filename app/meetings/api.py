@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+from flask import g
 from pony.orm import flush
 
 from app.accounts.access import visible_meetings
@@ -25,7 +26,7 @@ from app.db import db
 from app.engagements.services import get_engagement
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
-from app.meetings import schemas, services
+from app.meetings import board, schemas, services
 from app.meetings.evaluation import (
     evaluation_item,
     evaluation_of_last_cycle,
@@ -257,6 +258,31 @@ def choose_theme(data, meeting_id):
         theme = themes.free_theme(data["title"])
     return with_etag(themes.choose_theme(meeting, theme, party=data["party"],
                                          background=data["background"]), 201)
+
+
+@blp.get("/meetings/<id:meeting_id>/board-comments")
+@blp.response(200, schemas.BoardCommentOut(many=True))
+def list_board_comments(meeting_id):
+    """The school board's comments on the meeting, oldest first."""
+    return board.board_comments(fetch(services.get_meeting, meeting_id))
+
+
+@blp.post("/meetings/<id:meeting_id>/board-comments")
+@idempotent
+@blp.arguments(schemas.BoardCommentIn)
+@blp.response(201, schemas.BoardCommentOut)
+def add_board_comment(data, meeting_id):
+    """Add the school board's comment (board members of the meeting's school)."""
+    meeting = fetch(services.get_meeting, meeting_id, "board_comment")
+    return with_etag(board.add_board_comment(meeting, g.user, data["body"]), 201)
+
+
+@blp.get("/meetings/<id:meeting_id>/history")
+@blp.response(200, schemas.HistoryEntryOut(many=True))
+def meeting_history(meeting_id):
+    """What happened to the meeting and its parts, oldest first, with each changed field's
+    value before and after (personal and confidential values redacted)."""
+    return board.history(fetch(services.get_meeting, meeting_id))
 
 
 @blp.post("/meetings/<id:meeting_id>/attachments")

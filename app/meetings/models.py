@@ -56,6 +56,7 @@ def define(db):
         themes = Set("MeetingTheme")
         publications = Set("MinutesPublication", cascade_delete=False)
         commitments = Set("Commitment")
+        board_comments = Set("BoardComment")
 
         def _audit_confidential_(self) -> bool:
             return self.confidential
@@ -137,6 +138,19 @@ def define(db):
         background = Optional(LongStr, lazy=False)
         locals().update(stamp_columns())
         composite_key(meeting, theme)
+
+        def _audit_confidential_(self) -> bool:
+            return self.meeting.confidential
+
+    class BoardComment(Stamped, db.Entity):
+        """The school board's comment on a meeting, written by one of its members."""
+
+        _table_ = "board_comment"
+        id = PrimaryKey(int, auto=True)
+        meeting = Required(Meeting)
+        author = Required("User")
+        body = Required(LongStr, lazy=False)
+        locals().update(stamp_columns())
 
         def _audit_confidential_(self) -> bool:
             return self.meeting.confidential

@@ -190,3 +190,31 @@ class EvaluationOut(OutputSchema):
 
 class EvaluationNoteIn(BaseSchema):
     note = fields.String(required=True, validate=fields.length(max=20_000))
+
+
+class BoardCommentIn(BaseSchema):
+    body = fields.String(required=True, validate=fields.length(min=1, max=4000))
+
+
+class BoardCommentOut(Stamps):
+    id = fields.Integer(required=True)
+    meeting_id = fields.Function(lambda c: c.meeting.id, required=True)
+    author = fields.Function(lambda c: {"id": c.author.id, "name": c.author.name},
+                             required=True)
+    body = fields.String(required=True)
+
+
+class HistoryEntryOut(OutputSchema):
+    """One entry of a record's history, from the audit log."""
+
+    id = fields.Integer(required=True)
+    occurred_at = fields.UtcDateTime(required=True)
+    actor = fields.Function(lambda e: e.actor.name if e.actor else None, allow_none=True,
+                            required=True)
+    channel = fields.String(required=True)
+    action = fields.String(required=True)
+    entity = fields.String(allow_none=True, required=True)
+    entity_id = fields.Integer(allow_none=True, required=True)
+    summary = fields.String(required=True)
+    changes = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "Each changed field: {before, after}."})

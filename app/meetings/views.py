@@ -8,13 +8,14 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from pony.orm import desc, flush
 
 from app.accounts.access import visible_meetings
+from app.accounts.audit import ACTION_LABELS, ENTITY_LABELS
 from app.commitments import services as commitment_services
 from app.commitments.schemas import CommitmentCreate
 from app.commitments.status import STATUSES as COMMITMENT_STATUSES
 from app.db import db
 from app.errors import InvalidInput
 from app.i18n import _, _l, localized
-from app.meetings import services
+from app.meetings import board, services
 from app.meetings.evaluation import evaluation_of_last_cycle, record_evaluation
 from app.meetings.lifecycle import MINUTES_EDITABLE, STATUSES
 from app.meetings.models import ATTENDANCE, PARTICIPANT_ROLES
@@ -79,6 +80,11 @@ def render(meeting, status: int = 200, **forms):
         action_form=forms.get("action_form") or Form(),
         evaluation=evaluation_of_last_cycle(meeting, principal=g.principal),
         evaluation_form=forms.get("evaluation_form") or Form(),
+        board_comments=board.board_comments(meeting),
+        may_comment=allowed("board_comment", meeting) and meeting.status != "cancelled",
+        comment_form=forms.get("comment_form") or Form(),
+        history=board.history(meeting), action_labels=ACTION_LABELS,
+        entity_labels=ENTITY_LABELS,
     ), status
 
 
@@ -275,3 +281,18 @@ def save_evaluation(meeting_id):
         return render(meeting, 409, evaluation_form=form)
     flash(_("The evaluation is saved."))
     return redirect(url_for(".detail", meeting_id=meeting.id) + "#evaluation")
+
+
+@bp.post("/meetings/<id:meeting_id>/board-comments")
+@signed_in
+def add_board_comment(meeting_id):
+    """The school board's comment on the meeting (a board member of its school)."""
+    meeting = record(services.get_meeting, meeting_id, "board_comment")
+    form = Form(values=submitted(["body"]))
+    try:
+        board.add_board_comment(meeting, g.user, form.values.get("body", ""))
+    except SHOWN_ON_FORM as err:
+        refused(form, err)
+        return render(meeting, 409 if err.status == 409 else 422, comment_form=form)
+    flash(_("The board's comment is added."))
+    return redirect(url_for(".detail", meeting_id=meeting.id) + "#board-comments")

@@ -15,6 +15,7 @@ from app.accounts.access import visible_commitments
 from app.commitments.status import STATUSES
 from app.errors import NotFound
 from app.i18n import _, localized
+from app.meetings.board import board_comments
 from app.meetings.evaluation import evaluation_item
 from app.meetings.lifecycle import STATUSES as MEETING_STATUSES
 from app.meetings.models import ATTENDANCE, PARTICIPANT_ROLES
@@ -72,6 +73,7 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
                         "overdue": False, "scope": None} for c in content["commitments"]]
         evaluation = content.get("evaluation") or []
         themes = []  # the publication keeps the minutes under each theme's agenda item
+        comments = []  # the board's comments are the board's own, not part of the minutes
     else:
         items = _live_items(meeting)
         participants = [{"name": p.name, "role": str(PARTICIPANT_ROLES.get(p.role, "")),
@@ -92,6 +94,9 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
         themes = [{"name": theme_name(t.theme), "party_key": t.party,
                    "party": str(PARTIES.get(t.party, "")), "background": t.background}
                   for t in sorted(meeting.themes, key=lambda t: t.id)]
+        comments = [{"body": c.body, "author": c.author.name,
+                     "when": local_datetime(c.created_at, organisation)}
+                    for c in board_comments(meeting)]
     for line in evaluation:
         line["status_label"] = str(STATUSES.get(line["status"], ""))
 
@@ -120,6 +125,7 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
             board = [i for i, item in enumerate(items) if item["party_key"] == "school_board"]
             used.update(board)
             body["items"] = [items[i] for i in sorted(set(matching) | set(board))]
+            body["comments"] = comments
         sections.append(body)
     if not sections:  # a programme without a template: participants, agenda, agreements
         used.update(range(len(items)))
