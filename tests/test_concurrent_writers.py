@@ -52,6 +52,8 @@ def test_fifty_writers_on_one_version_exactly_one_wins(app, world, live_server):
             assert current == winner[1]  # the loser is told the version to reload
             assert body["current_version"] == version + 1
     assert _stored(app, world.c_a1) == (f"Writer {winner[0]}", version + 1)
+    print(f"\n{WRITERS} writers on version {version}: {statuses.count(200)} x 200, "
+          f"{statuses.count(412)} x 412; stored: writer {winner[0]}, version {version + 1}")
 
 
 def test_writers_that_reload_and_retry_lose_nothing(app, world, live_server):
@@ -94,3 +96,6 @@ def test_writers_that_reload_and_retry_lose_nothing(app, world, live_server):
     last = max(acknowledged)
     assert _stored(app, world.c_a1) == (last[1], first + WRITERS)
     assert last[2].endswith(f'-v{first + WRITERS}"')
+    print(f"\n{WRITERS} writers reloading on 412: {len(acknowledged)} acknowledged writes "
+          f"(versions {first}..{first + WRITERS - 1}, one each), {len(refused)} x 412 on the way; "
+          f"stored: {last[1]!r}, version {first + WRITERS} = the last acknowledged write")

@@ -13,6 +13,7 @@ from app.charts import data as charts
 from app.charts.service import ChartRef
 from app.checks.rules import engagement_checks, warnings
 from app.commitments.status import STATUSES
+from app.common.rich_text import plain_text
 from app.engagements.services import transitions as phase_history
 from app.i18n import _, localized
 from app.meetings.services import agenda
@@ -94,8 +95,9 @@ def agency_report(principal, engagement, kind: str, *, today: date | None = None
         _("Interim report") if kind == "interim" else _("Final report"))
     columns = [_("What is agreed"), _("Actions"), _("Responsible"), _("Due"), _("Status"),
                _("Latest follow-up")]
-    table = Table(columns, [dict(zip(columns, (r["title"], r["actions"] or "", r["responsible"],
-                                               r["due"], r["status"], r["latest"]),
+    table = Table(columns, [dict(zip(columns, (r["title"], plain_text(r["actions"]),
+                                               r["responsible"], r["due"], r["status"],
+                                               plain_text(r["latest"])),
                                      strict=True)) for r in rows])
     checks = warnings(engagement_checks(engagement, report=f"{kind}_report"))
     return Report(

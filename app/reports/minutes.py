@@ -13,6 +13,7 @@ from datetime import date
 
 from app.accounts.access import visible_commitments
 from app.commitments.status import STATUSES
+from app.common.rich_text import plain_text
 from app.errors import NotFound
 from app.i18n import _, localized
 from app.meetings.board import board_comments
@@ -151,6 +152,6 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
 
 def _table(commitments) -> Table:
     columns = [_("What is agreed"), _("Actions"), _("Responsible"), _("Due"), _("Status")]
-    return Table(columns, [dict(zip(columns, (c["title"], c.get("actions") or "",
+    return Table(columns, [dict(zip(columns, (c["title"], plain_text(c.get("actions")),
                                               c["responsible"], c["due"], c["status"]),
                                     strict=True)) for c in commitments])

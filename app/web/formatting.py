@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from babel import dates, numbers
 from flask import Flask
 
+from app.common.rich_text import plain_text, rich_text
 from app.i18n import current_language
 from app.organisations.today import zone_info
 
@@ -69,3 +70,6 @@ def init_formatting(app: Flask) -> None:
     for function in (format_date, local_datetime, local_input, format_number, format_percent):
         app.add_template_filter(function)
     app.add_template_global(month_name)
+    # Minutes and other long free text: a sanitized subset of HTML (app/common/rich_text.py).
+    app.add_template_filter(rich_text)
+    app.add_template_filter(plain_text)  # one line of it, escaped as any text
