@@ -25,7 +25,7 @@ from app.meetings.services import plan_meeting
 from app.organisations.services import get_organisation
 from app.programmes.services import get_programme, ordered_phases
 from app.web import signed_in
-from app.web.forms import SHOWN_ON_FORM, Form, checkbox, load, refused, submitted
+from app.web.forms import SHOWN_ON_FORM, Form, checkbox, load, refused, stale, submitted
 from app.web.pages import allowed, record
 
 bp = Blueprint("engagements", __name__, template_folder="templates")
@@ -54,6 +54,7 @@ def _render(engagement, status: int = 200, **forms):
             values={"occurred_on": date.today().isoformat()}),
         meeting_form=forms.get("meeting_form") or Form(
             values={"meeting_type": kinds[0].key if kinds else ""}),
+        wheel_form=forms.get("wheel_form") or Form(),
         open_in_previous=_open_in_previous(engagement),
     ), status
 
@@ -93,6 +94,8 @@ def detail(engagement_id):
 def transition(engagement_id):
     engagement = record(services.get_engagement, engagement_id, "manage")
     form = Form(values=submitted(["phase", "occurred_on", "note"]))
+    if stale(engagement, form):  # someone else moved it meanwhile: the page shows where to
+        return _render(engagement, 409, transition_form=form)
     data = load(TransitionIn(), form.values, form)
     if data is not None:
         try:
@@ -109,6 +112,11 @@ def transition(engagement_id):
 @signed_in
 def tick_step(step_id):
     step = record(_year_wheel_step, step_id, "manage")
+    form = Form()
+    if stale(step, form):  # ticked or undone by someone else since the page was shown
+        form.message = _("Someone else changed this step meanwhile; it is shown as it is now. "
+                         "Press the button again if it is still what you want.")
+        return _render(step.engagement, 409, wheel_form=form)
     done = checkbox("done")
     services.mark_step(step, done=done, on=date.today() if done else None)
     return redirect(url_for(".detail", engagement_id=step.engagement.id) + "#year-wheel")
