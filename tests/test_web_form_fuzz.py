@@ -153,10 +153,11 @@ def test_a_bad_attendance_is_shown_beside_its_participant_and_nothing_is_saved(
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     url = DatabaseUrl.parse(app.config["DATABASE_URL"])
     before = table_summary(url)
-    response = client.post(f"/meetings/{world.m_a1}/attendance", data={
-        "csrf_token": token, f"attendance-{world.p_a1}": "teleported"})
-    assert response.status_code == 422
     field = f"attendance-{world.p_a1}"
+    version = re.search(rf'name="version-{field}" value="(\d+)"', page.text).group(1)
+    response = client.post(f"/meetings/{world.m_a1}/attendance", data={
+        "csrf_token": token, field: "teleported", f"version-{field}": version})
+    assert response.status_code == 422
     assert f'id="{field}-error"' in response.text
     assert f'aria-describedby="{field}-error"' in response.text
     assert table_summary(url) == before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from pony.orm import flush
 
 from app.accounts.access import may_start_engagement, visible_commitments, visible_meetings
@@ -60,6 +60,7 @@ def _render(engagement, status: int = 200, **forms):
             values={"occurred_on": date.today().isoformat()}),
         meeting_form=forms.get("meeting_form") or Form(
             values={"meeting_type": kinds[0].key if kinds else ""}),
+        wheel_form=forms.get("wheel_form") or Form(),
         open_in_previous=_open_in_previous(engagement),
     ), status
 
@@ -99,6 +100,8 @@ def detail(engagement_id):
 def transition(engagement_id):
     engagement = record(services.get_engagement, engagement_id, "manage")
     form = Form(values=submitted(["phase", "occurred_on", "note"]))
+    if stale(engagement, form):  # someone else moved it meanwhile: the page shows where to
+        return _render(engagement, 409, transition_form=form)
     data = load(TransitionIn(), form.values, form)
     if data is not None:
         try:
@@ -115,13 +118,14 @@ def transition(engagement_id):
 @signed_in
 def tick_step(step_id):
     """Tick a step off (or undo it) from the engagement's page; a tick on a step that someone
-    changed since the page was shown opens the step with both versions instead."""
+    changed since the page was shown shows the page as it is now instead."""
     step = record(_year_wheel_step, step_id, "manage")
+    form = Form()
+    if stale(step, form):  # ticked or undone by someone else since the page was shown
+        form.message = _("Someone else changed this step meanwhile; it is shown as it is now. "
+                         "Press the button again if it is still what you want.")
+        return _render(step.engagement, 409, wheel_form=form)
     done = checkbox("done")
-    if "version" in request.form:
-        form = Form(values={**_step_values(step), "done": done})
-        if stale(step, form):
-            return _render_step(step.engagement, step, form, 409)
     services.mark_step(step, done=done, on=date.today() if done else None)
     return redirect(url_for(".detail", engagement_id=step.engagement.id) + "#year-wheel")
 

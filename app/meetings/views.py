@@ -220,15 +220,27 @@ def add_participant(meeting_id):
 @signed_in
 def attendance(meeting_id):
     meeting = record(services.get_meeting, meeting_id, "manage")
-    form = Form()
+    form = Form(values={key: value for key, value in request.form.items()
+                        if key.startswith("attendance-")})
     for participant in meeting.participants:
         name = f"attendance-{participant.id}"
         value = request.form.get(name)
         if value and value != participant.attendance:
+            if request.form.get(f"version-{name}") != str(participant.version):
+                # Someone else recorded this person meanwhile: theirs stays until this one is
+                # confirmed on a page that shows it.
+                form.conflict = True
+                form.errors[name] = [_("Someone else recorded %(attendance)s meanwhile.",
+                                       attendance=ATTENDANCE[participant.attendance])]
+                continue
             try:
                 services.record_attendance(participant, value)
             except InvalidInput as err:
                 form.errors[name] = err.errors.get("attendance") or [err.message]
+    if form.conflict:  # the 409 rolls back the participants already changed
+        form.message = _("Some of this was changed by someone else while you edited. Check "
+                         "it, then save again.")
+        return render(meeting, 409, attendance_form=form)
     if form.errors:  # the 422 rolls back the participants already changed
         form.message = _("Please correct the fields marked below.")
         return render(meeting, 422, attendance_form=form)
@@ -273,11 +285,23 @@ def save_evaluation(meeting_id):
                         if key.startswith("note-")})
     try:
         for entry in evaluation_of_last_cycle(meeting, principal=g.principal):
-            typed = request.form.get(f"note-{entry.commitment.id}")
-            if typed is not None and typed != entry.note:
-                record_evaluation(meeting, entry.commitment, typed)
+            name = f"note-{entry.commitment.id}"
+            typed = request.form.get(name)
+            if typed is None or typed == entry.note:
+                continue
+            current = str(entry.line.version if entry.line else 0)
+            if request.form.get(f"version-{name}") != current:
+                form.errors[name] = [_("Someone else saved this item meanwhile; their text is "
+                                       "shown above yours.")]
+                continue
+            record_evaluation(meeting, entry.commitment, typed)
     except SHOWN_ON_FORM as err:
         refused(form, err)
+        return render(meeting, 409, evaluation_form=form)
+    if form.errors:  # the 409 rolls back the notes already written
+        form.conflict = True
+        form.message = _("Some items were changed by someone else while you wrote. Check "
+                         "them, then save again.")
         return render(meeting, 409, evaluation_form=form)
     flash(_("The evaluation is saved."))
     return redirect(url_for(".detail", meeting_id=meeting.id) + "#evaluation")
