@@ -38,6 +38,7 @@ def _build(config_override: dict | None) -> Flask:
     from app.db import DatabaseUrl, init_db, open_database
     from app.errors import register_error_handlers
     from app.i18n import init_i18n
+    from app.programmes.terms import init_terms
     from app.security import init_security_headers
     from app.web.formatting import init_formatting
 
@@ -63,6 +64,7 @@ def _build(config_override: dict | None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_views.bp)
     init_formatting(app)
+    init_terms(app)
     init_charts(app)
     for blueprint in _web_blueprints():
         app.register_blueprint(blueprint)

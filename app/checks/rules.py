@@ -174,6 +174,7 @@ def _year_wheel_steps_done(engagement, check, today: date) -> list[str]:
 
 def _year_wheel_on_time(engagement, check, today: date) -> list[str]:
     from app.notify.calendar import step_month
+    from app.web.formatting import format_date
 
     missing = []
     for step in _steps(engagement, set(check["steps"])):
@@ -181,10 +182,10 @@ def _year_wheel_on_time(engagement, check, today: date) -> list[str]:
         due = date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
         if step.done_on is not None and step.done_on > due:
             missing.append(_("%(step)s was done late, on %(date)s.", step=_step_name(step),
-                             date=step.done_on.isoformat()))
+                             date=format_date(step.done_on)))
         elif step.done_on is None and today > due:
             missing.append(_("%(step)s was due by %(date)s and is not done.",
-                             step=_step_name(step), date=due.isoformat()))
+                             step=_step_name(step), date=format_date(due)))
     return missing
 
 

@@ -25,7 +25,7 @@ from app.accounts import audit
 from app.accounts.access import Principal
 from app.db import db
 from app.errors import InvalidInput
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.indicators.checking import Columns, FileRefused, RowChecker
 from app.indicators.presets import Preset
 from app.indicators.reading import Table, Unreadable
@@ -87,10 +87,12 @@ class ImportReport:
         return sorted(by_row.items())
 
     def summary(self) -> str:
-        return _("%(rows)s rows read: %(created)s created, %(updated)s updated, "
-                 "%(unchanged)s unchanged, %(skipped)s without a value.", rows=self.rows,
-                 created=self.created, updated=self.updated, unchanged=self.unchanged,
-                 skipped=self.skipped)
+        return ngettext("%(num)s row read: %(created)s created, %(updated)s updated, "
+                        "%(unchanged)s unchanged, %(skipped)s without a value.",
+                        "%(num)s rows read: %(created)s created, %(updated)s updated, "
+                        "%(unchanged)s unchanged, %(skipped)s without a value.", self.rows,
+                        created=self.created, updated=self.updated, unchanged=self.unchanged,
+                        skipped=self.skipped)
 
     def counts(self) -> dict:
         return {"filename": self.filename, "preset": self.preset, "dry_run": self.dry_run,

@@ -32,7 +32,7 @@ from app.commitments.status import OPEN
 from app.common.model import utcnow
 from app.db import db
 from app.engagements.services import step_responsible
-from app.i18n import _, localized
+from app.i18n import _, current_language, localized
 from app.notify.reminders import language_of, link
 from app.organisations.today import zone_info
 
@@ -90,9 +90,12 @@ def _event(uid: str, summary: str, description: str = "", url: str = "") -> Even
     event = Event()
     event.add("uid", f"{uid}@nordialog")
     event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
-    event.add("summary", summary)
+    # The words we write are in the reader's language; a calendar shows that to its reader
+    # (and its screen reader) through LANGUAGE (RFC 5545 3.2.10).
+    language = {"LANGUAGE": current_language()}
+    event.add("summary", summary, parameters=language)
     if description:
-        event.add("description", description)
+        event.add("description", description, parameters=language)
     if url:
         event.add("url", url)
     return event

@@ -101,7 +101,7 @@ def agency_report(principal, engagement, kind: str, *, today: date | None = None
                                      strict=True)) for r in rows])
     checks = warnings(engagement_checks(engagement, report=f"{kind}_report"))
     return Report(
-        template="agency.html", title=label, checks=checks,
+        template="agency.html", title=label, checks=checks, programme=programme,
         subtitle=f"{owner.name} · {localized(programme.labels)} {engagement.period}",
         filename=f"{kind}-report-{engagement.id}",
         confidential=any(r["confidential"] for r in rows) or any(

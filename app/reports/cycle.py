@@ -34,6 +34,13 @@ def cycle_engagements(principal, owner, period: str | None, programme_key: str |
     return period, found
 
 
+def the_programme(engagements):
+    """The one programme the engagements run in, or None when they run in several (or none):
+    a report names a programme's own word for a commitment only when it is one programme's."""
+    programmes = {e.programme for e in engagements}
+    return programmes.pop() if len(programmes) == 1 else None
+
+
 def cycle_commitments(principal, engagements) -> list:
     ids = [e.id for e in engagements] or [0]
     if principal is None:

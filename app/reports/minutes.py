@@ -146,7 +146,7 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
         context={"sections": sections, "rest": rest, "participants": participants,
                  "status": str(MEETING_STATUSES[meeting.status]),
                  "programme": localized(meeting.engagement.programme.labels)},
-        table=_table(commitments),
+        table=_table(commitments), programme=meeting.engagement.programme,
     )
 
 

@@ -15,7 +15,7 @@ from app.charts.service import ChartRef
 from app.commitments.status import STATUSES
 from app.i18n import _, localized
 from app.reports.common import IndicatorPicture, commitment_rows
-from app.reports.cycle import cycle_commitments, cycle_engagements, cycle_meetings
+from app.reports.cycle import cycle_commitments, cycle_engagements, cycle_meetings, the_programme
 from app.reports.render import Report, Table
 from app.themes.services import theme_name
 from app.web.formatting import format_date, local_datetime
@@ -121,5 +121,5 @@ def owner_summary(principal, owner, period: str | None = None, *, public: bool =
                  "overdue": overdue, "charts": charts_shown, "total": len(rows),
                  "talks": sum(len(v) for v in held.values()),
                  "today": format_date(today)},
-        table=table,
+        table=table, programme=the_programme(engagements),
     )

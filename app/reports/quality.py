@@ -17,7 +17,7 @@ from app.checks.rules import engagement_checks, warnings
 from app.db import db
 from app.i18n import _, _l, localized
 from app.reports.common import IndicatorPicture, commitment_rows, value_text
-from app.reports.cycle import cycle_commitments, cycle_engagements
+from app.reports.cycle import cycle_commitments, cycle_engagements, the_programme
 from app.reports.render import Report, Table
 
 #: Required content -> (heading, parts of the indicator keys that report it).
@@ -89,5 +89,5 @@ def quality_report(principal, owner, period: str | None = None, *,
         confidential=secret or any(r["confidential"] for r in rows),
         context={"sections": sections, "commitments": rows, "timeliness": timeliness,
                  "period": period},
-        table=Table(columns, table_rows),
+        table=Table(columns, table_rows), programme=the_programme(engagements),
     )

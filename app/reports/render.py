@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
@@ -42,6 +43,8 @@ class Report:
     public: bool = False
     # The programme's checks not met yet (warnings before the report is signed off).
     checks: list[str] = field(default_factory=list)
+    # The programme whose own word for a commitment the report names (None: several or none).
+    programme: Any = None
 
 
 @dataclass
