@@ -1,5 +1,6 @@
 """The API's contract: OpenAPI, authentication, the one error shape, and any bad input."""
 
+import io
 import re
 
 import pytest
@@ -97,6 +98,19 @@ def test_oversized_bodies_get_413(client, world):
     response = client.post("/api/v1/commitments", headers=world.headers["office_a"],
                            json={"title": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
+
+
+def test_oversized_bodies_sent_in_chunks_get_413_too(client, world):
+    """No Content-Length to refuse up front: reading stops at the limit."""
+    body = b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    response = client.post("/api/v1/commitments", input_stream=io.BytesIO(body),
+                           environ_overrides={"wsgi.input_terminated": True},
+                           headers={**world.headers["office_a"], "Accept-Language": "da",
+                                    "Content-Type": "application/json",
+                                    "Transfer-Encoding": "chunked"})
+    assert response.status_code == 413
+    assert response.json == {"code": 413, "status": "Request Entity Too Large",
+                             "message": "Forespørgslen er for stor."}
 
 
 @pytest.mark.parametrize("path", [
