@@ -45,6 +45,12 @@ class DomainError(Exception):
         self.extra = extra
 
 
+class BadRequest(DomainError):
+    """A request that cannot be read at all (a body that is not JSON)."""
+
+    status = HTTPStatus.BAD_REQUEST
+
+
 class NotFound(DomainError):
     status = HTTPStatus.NOT_FOUND
 

@@ -1,8 +1,10 @@
 """The API's contract: OpenAPI, authentication, the one error shape, and any bad input."""
 
+import io
 import re
 
 import pytest
+from pony.orm import db_session
 
 
 def test_openapi_describes_every_operation_with_bearer_auth(client):
@@ -60,10 +62,55 @@ def test_malformed_or_foreign_bodies_are_refused(client, world, body, content_ty
     assert set(response.json) >= {"code", "status", "message"}
 
 
+@pytest.mark.parametrize("body", [
+    b"{not json", b'{"title": "\xff\xfe"}', b"[" * 100_000 + b"]" * 100_000,
+    b'{"engagement_id": 1' + b"0" * 5000 + b"}",
+], ids=["syntax", "not utf-8", "nested too deep", "number too long"])
+def test_unreadable_json_is_a_400_in_the_readers_language(client, app, world, body):
+    def version():
+        with app.app_context(), db_session:
+            return app.extensions["nordialog.db"].Commitment[world.c_a1].version
+
+    before = version()
+    for method, path in (("POST", "/api/v1/commitments"),
+                         ("PATCH", f"/api/v1/commitments/{world.c_a1}")):
+        response = client.open(path, method=method, data=body, headers={
+            **world.headers["office_a"], "Content-Type": "application/json",
+            "Accept-Language": "sv", "If-Match": "*"})
+        assert response.status_code == 400, (method, response.json)
+        assert response.json == {"code": 400, "status": "Bad Request",
+                                 "message": "Innehållet är inte giltig JSON."}
+    assert version() == before
+
+
+def test_text_no_database_can_store_is_refused_by_field(client, world):
+    for text, message in ((r"a\ud800b", "Not valid UTF-8 text."),
+                          (r"a\u0000b", "Text may not contain NUL characters.")):
+        response = client.post("/api/v1/commitments", headers={
+            **world.headers["office_a"], "Content-Type": "application/json"},
+            data=f'{{"engagement_id": {world.e_a1}, "title": "{text}", '
+                 f'"due_date": "2026-06-30"}}'.encode())
+        assert response.status_code == 422
+        assert response.json["errors"] == {"title": [message]}
+
+
 def test_oversized_bodies_get_413(client, world):
     response = client.post("/api/v1/commitments", headers=world.headers["office_a"],
                            json={"title": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
+
+
+def test_oversized_bodies_sent_in_chunks_get_413_too(client, world):
+    """No Content-Length to refuse up front: reading stops at the limit."""
+    body = b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    response = client.post("/api/v1/commitments", input_stream=io.BytesIO(body),
+                           environ_overrides={"wsgi.input_terminated": True},
+                           headers={**world.headers["office_a"], "Accept-Language": "da",
+                                    "Content-Type": "application/json",
+                                    "Transfer-Encoding": "chunked"})
+    assert response.status_code == 413
+    assert response.json == {"code": 413, "status": "Request Entity Too Large",
+                             "message": "Forespørgslen er for stor."}
 
 
 @pytest.mark.parametrize("path", [

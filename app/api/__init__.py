@@ -109,9 +109,15 @@ def init_api(app: Flask) -> Api:
         refuse_unknown_query()
         if request.method not in ("POST", "PUT", "PATCH"):
             return
-        if request.content_length and request.content_length > MAX_JSON_BYTES \
-                and not request.mimetype.startswith("multipart/"):
-            raise PayloadTooLarge(_("The request is too large."))
+        if not request.mimetype.startswith("multipart/"):
+            if request.content_length and request.content_length > MAX_JSON_BYTES:
+                raise PayloadTooLarge(_("The request is too large."))
+            if request.content_length is None:
+                # A body sent in chunks declares no length: read one byte past the limit (the
+                # read is kept for the view) and refuse it if that byte came.
+                request.max_content_length = MAX_JSON_BYTES + 1
+                if len(request.get_data(cache=True)) > MAX_JSON_BYTES:
+                    raise PayloadTooLarge(_("The request is too large."))
         has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
         if has_body and request.mimetype != "application/json" \
                 and not request.mimetype.startswith("multipart/"):

@@ -26,6 +26,7 @@ from app.common.model import etag, utcnow
 from app.common.schemas import BaseSchema
 from app.db import db
 from app.errors import (
+    BadRequest,
     Conflict,
     InvalidInput,
     PreconditionFailed,
@@ -42,6 +43,19 @@ class StrictParser(FlaskParser):
     everything); ``lang``, which every request may carry, is not a filter."""
 
     DEFAULT_UNKNOWN_BY_LOCATION: dict = {}
+
+    def _raw_load_json(self, req):
+        # Nesting deeper than Python recurses and numbers longer than it converts are as
+        # malformed as a missing brace: a 400, not a server error.
+        try:
+            return super()._raw_load_json(req)
+        except (RecursionError, ValueError) as err:
+            if isinstance(err, (json.JSONDecodeError, UnicodeDecodeError)):
+                raise
+            self._handle_invalid_json_error(err, req)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        raise BadRequest(_("The body is not valid JSON."))
 
     def load_querystring(self, req, schema):
         args = MultiDict(req.args)

@@ -41,6 +41,10 @@ class String(_Translated, ma.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:  # PostgreSQL cannot store it, and no one means to type it
             raise self.make_error("nul")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON): no database takes it
+            raise self.make_error("invalid_utf8") from None
         return text
 
 
