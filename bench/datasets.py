@@ -8,6 +8,7 @@ databases are ``nordialog_bench_<scale>`` beside the admin URL's database.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -65,7 +66,11 @@ def _postgres_url(admin_url: str, name: str, fresh: bool) -> str:
 def prepare(engine: str, scale: str, admin_url: str | None, rebuild: bool = False) -> Dataset:
     """The dataset's database, built (migrated, seeded) if it is not there yet."""
     schools = _schools(scale)
+    # Checkouts sharing one PostgreSQL server (worktrees side by side) must not build into,
+    # or migrate, each other's datasets: the name carries a short hash of the checkout's path.
     name = f"nordialog_bench_{scale}"
+    if engine == "postgresql":
+        name += "_" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:6]
     if engine == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
         path = DATA / f"{name}.sqlite3"

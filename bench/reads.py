@@ -237,8 +237,15 @@ def demo_pages(app, runs: int) -> list:
             lambda e: e.id).first()
         meeting = select(m for m in db.Meeting if m.engagement.organisation.path.startswith(
             prefix)).order_by(lambda m: m.id).first()
-        published = select(m for m in db.Meeting if m.status == "published"
-                           and m.engagement.organisation.path.startswith(prefix)).first()
+        # A meeting in each state of its lifecycle: each state shows other forms.
+        by_state = {}
+        for status in ("planned", "minutes_drafted", "minutes_approved", "published"):
+            found = select(m for m in db.Meeting if m.status == status
+                           and m.engagement.organisation.path.startswith(prefix)).order_by(
+                lambda m: m.id).first()
+            if found is not None:
+                by_state[status] = found.id
+        published = db.Meeting[by_state["published"]]
         commitment = select(c for c in db.Commitment
                             if c.engagement.organisation.path.startswith(prefix)).order_by(
             lambda c: c.id).first()
@@ -248,12 +255,22 @@ def demo_pages(app, runs: int) -> list:
         (f"/organisations/{owner.id}", "consultant"), (f"/organisations/{school.id}", "consultant"),
         ("/programmes", "consultant"), (f"/programmes/{programme.id}", "consultant"),
         (f"/engagements/{engagement.id}", "consultant"), ("/meetings", "consultant"),
-        (f"/meetings/{meeting.id}", "consultant"), ("/commitments", "consultant"),
+        (f"/meetings/{meeting.id}", "consultant"),
+        *[(f"/meetings/{ident}", "consultant") for ident in by_state.values()],
+        (f"/meetings/{published.id}/data-package", "consultant"), ("/commitments", "consultant"),
         ("/commitments?overdue=1", "consultant"), (f"/commitments/{commitment.id}", "consultant"),
+        ("/indicators/import", "consultant"), ("/weak-results", "consultant"),
+        ("/reports", "consultant"),
+        (f"/reports?report=owner_summary&subject=owner:{owner.id}&format=html", "consultant"),
+        (f"/reports/owner-summary/{owner.id}", "consultant"), ("/profile", "consultant"),
         ("/", "administrator"), ("/commitments", "administrator"),
         (f"/public/minutes/{published.id}", "public"),
-        (f"/public/organisations/{school.id}", "public"), ("/sign-in", "public"),
+        (f"/public/organisations/{school.id}", "public"),
+        (f"/public/organisations/{owner.id}", "public"),
+        (f"/public/reports/minutes/{published.id}", "public"), ("/sign-in", "public"),
     ]
+    # The same page twice (the first meeting is also one of a state) is measured once.
+    pages = list(dict.fromkeys(pages))
     clients = {"consultant": web_client(app, "konsulent@stevns.demo", "nordialog-demo"),
                "administrator": web_client(app, "admin@nordialog.demo", "nordialog-demo"),
                "public": app.test_client()}
@@ -267,6 +284,6 @@ def demo_pages(app, runs: int) -> list:
             assert answer.status_code == 200, (url, answer.status_code)
         timing = timed(call, runs)
         measured.append((url, who, timing))
-        print(f"  {url:40} {who:13} median {timing.median:6.1f} ms  p95 {timing.p95:6.1f} ms",
+        print(f"  {url:70} {who:13} median {timing.median:6.1f} ms  p95 {timing.p95:6.1f} ms",
               flush=True)
     return measured

@@ -31,9 +31,10 @@ def mark(ok: bool) -> str:
 def render(f: dict) -> str:
     lines = [f"## {f['engine']}", ""]
     dataset = f["dataset"]
+    label = dataset.label if dataset else "demo only"
     lines += [f"- Date: {f['started']:%Y-%m-%d %H:%M} UTC",
               f"- Machine: {f['machine']}",
-              f"- Engine: {f['engine']}; dataset {dataset.label}; {f['runs']} timed runs per path",
+              f"- Engine: {f['engine']}; dataset {label}; {f['runs']} timed runs per path",
               ]
     if f.get("load"):
         start, end = f["load"]
@@ -117,14 +118,33 @@ def server_part(server: dict) -> list[str]:
     return lines
 
 
-def pages_part(pages: list) -> list[str]:
-    lines = ["### Web pages on the demo data", "",
-             "| page | who | median | p95 | target |", "|---|---|---:|---:|---|"]
+def pages_part(pages: list, f: dict | None = None) -> list[str]:
+    lines = ["### Web pages on the demo data", ""]
+    if f is not None:  # measured on its own, later than the rest of the section
+        start, end = f["load"]
+        lines += [f"Measured {f['started']:%Y-%m-%d %H:%M} UTC, {f['runs']} timed runs per page; "
+                  f"load average {start[0]:.1f} at start, {end[0]:.1f} at end.", ""]
+    lines += ["| page | who | median | p95 | target |", "|---|---|---:|---:|---|"]
     for name, who, timing in pages:
         lines.append(f"| `{name}` | {who} | {timing.median:.1f} | {timing.p95:.1f} | "
                      f"{PAGE_MS} ms median {mark(timing.median <= PAGE_MS)} |")
     lines.append("")
     return lines
+
+
+def write_pages(engine: str, f: dict) -> None:
+    """Replace only the page table of the engine's section (a run with ``--parts pages``)."""
+    text = RESULTS.read_text() if RESULTS.exists() else HEADER
+    table = "\n".join(pages_part(f["pages"], f)) + "\n"
+    section = re.compile(rf"^## {engine}\n.*?(?=^## |\Z)", re.S | re.M).search(text)
+    if section is None:
+        write(engine, render(f))
+        return
+    body = section.group(0)
+    pages = re.compile(r"^### Web pages on the demo data\n.*?(?=^##|\Z)", re.S | re.M)
+    body = (pages.sub(lambda _m: table, body, count=1) if pages.search(body)
+            else body.rstrip("\n") + "\n\n" + table)
+    RESULTS.write_text(text[:section.start()] + body + text[section.end():])
 
 
 def write(engine: str, section: str) -> None:

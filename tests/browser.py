@@ -55,15 +55,16 @@ def live_server(app):
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """A fresh browser context per person (its own cookies), in a given language."""
+    """A fresh browser context per person (its own cookies), in a given language, with or
+    without JavaScript."""
     contexts = []
 
-    def open_page(language: str = "en"):
+    def open_page(language: str = "en", javascript: bool = True):
         context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900},
-                                      base_url=live_server)
+                                      base_url=live_server, java_script_enabled=javascript)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(45_000)  # a shared, loaded CI machine: reports take seconds
         return page
 
     yield open_page

@@ -25,6 +25,11 @@ def demo(app):
     return app
 
 
+def organisation_id(app, code: str) -> int:
+    with app.app_context(), db_session:
+        return app.extensions["nordialog.db"].Organisation.get(official_code=code).id
+
+
 def current_engagement(app, school_code: str) -> int:
     with app.app_context(), db_session:
         db = app.extensions["nordialog.db"]
@@ -51,11 +56,32 @@ def test_a_danish_consultant_runs_a_talk_in_danish(demo, new_page):
     assert "Evaluering" in agenda.first.inner_text()
     # Last year's commitments are on the agenda to be followed up (Danish law asks for it).
     assert page.locator("section[aria-labelledby=evaluation] .agenda-item").count() >= 3
+    # Who takes part.
+    for name, role in (("Mette Holm", "school_leader"), ("Jens Lund", "staff_representative")):
+        page.fill("#participant-name", name)
+        page.select_option("#participant-role", role)
+        page.click("form[action$='/participants'] button[type=submit]")
+        page.wait_for_selector("text=Deltageren er tilføjet.")
+    participants = page.locator("section[aria-labelledby=participants]").inner_text()
+    assert "Mette Holm" in participants and "Skoleleder" in participants
+    assert "Jens Lund" in participants
     screenshot(page, "da-meeting-planned")
+    # The data package for the talk, in Danish, from the meeting page.
+    page.click("nav.report-links a:text-is('Datagrundlag')")
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert "Store Heddinge Skole" in page.locator("body").inner_text()
+    for heading in ("Indikatorer", "Udvikling over tid"):
+        assert page.locator(f"h2:text-is('{heading}')").count() == 1
+    assert page.locator("figure svg").count() >= 1  # the indicators drawn over the years
+    screenshot(page, "da-data-package")
+    page.goto(meeting_url)
 
-    # Hold it and write the minutes.
+    # Hold it, say who came, and write the minutes.
     page.click("text=Markér som afholdt")
     page.wait_for_selector("text=Gem referatet")
+    page.select_option("section[aria-labelledby=participants] select >> nth=0", "present")
+    page.click("text=Gem fremmøde")
+    page.wait_for_selector("text=Fremmødet er gemt.")
     for index, box in enumerate(
             page.locator("section[aria-labelledby=minutes] textarea").all()):
         box.fill(f"Drøftet punkt {index + 1}.")
@@ -94,15 +120,27 @@ def test_a_danish_consultant_runs_a_talk_in_danish(demo, new_page):
     assert page.locator(".timeline").first.inner_text().count("Læsebåndet er i gang") == 1
     screenshot(page, "da-commitment")
 
+    # A second follow-up, on the confidential commitment, from the meeting page.
+    page.goto(meeting_url)
+    page.click(f"text={commitments[1][0]}")
+    page.fill("#narrative", "Resultaterne er drøftet på fællesmødet.")
+    page.click("text=Registrér opfølgningen")
+    page.wait_for_selector("text=Opfølgningen er registreret.")
+
     # The overdue one is on the dashboard.
     page.goto("/")
     overdue = page.locator("section[aria-labelledby=overdue-here-heading]")
     assert commitments[2][0] in overdue.inner_text()
     screenshot(page, "da-dashboard")
 
-    # A visitor reads the published minutes without signing in, and no confidential data.
+    # A visitor finds the school's published minutes without signing in, and reads them: no
+    # confidential data.
     visitor = new_page("da-DK")
-    visitor.goto(meeting_url.replace("/meetings/", "/public/minutes/"))
+    visitor.goto(f"/public/organisations/{organisation_id(demo, 'DEMO-DK-336-02')}")
+    assert visitor.locator("h1").inner_text() == "Store Heddinge Skole (demo)"
+    assert "Log ud" not in visitor.locator("body").inner_text()
+    public_link = meeting_url.split("/meetings/")[1]
+    visitor.click(f"main a[href='/public/minutes/{public_link}']")
     text = visitor.locator("main").inner_text()
     assert commitments[0][0] in text and commitments[2][0] in text
     assert commitments[1][0] not in text
@@ -172,3 +210,59 @@ def test_a_swedish_agency_officer_follows_the_owner(demo, new_page):
     pdf = officer.request.get(officer.url + "?format=pdf&language=sv")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
 
+
+
+def test_the_main_flow_works_without_javascript(demo, new_page):
+    """Plan, hold, minute, agree, approve, publish and follow up with script switched off."""
+    page = new_page("da-DK", javascript=False)
+    sign_in(page, "konsulent@stevns.demo")
+    page.goto(f"/engagements/{current_engagement(demo, 'DEMO-DK-336-03')}")
+    page.fill("#starts_at", f"{(date.today() - timedelta(days=2)).isoformat()}T13:00")
+    page.click("text=Planlæg mødet")
+    page.wait_for_url(re.compile(r".*/meetings/\d+$"))
+    page.click("text=Markér som afholdt")
+    page.locator("section[aria-labelledby=minutes] textarea").first.fill("Uden script.")
+    page.click("text=Gem referatet")
+    page.wait_for_selector("text=Referatet er gemt.")
+    page.fill("#title", "Fælles læseindsats i mellemtrinnet")
+    page.click("text=Registrér aftalen")
+    page.wait_for_selector("text=Aftalen er registreret.")
+    # A refused form keeps what was typed, with the message beside the field (no script).
+    page.fill("#title", "Aftale uden frist")
+    page.fill("#due_date", "")
+    page.click("text=Registrér aftalen")
+    assert page.locator("#due_date-error").count() == 1
+    assert page.locator("#title").input_value() == "Aftale uden frist"
+    page.click("text=Godkend referatet")
+    page.wait_for_selector("text=Referatet er godkendt.")
+    page.click("text=Offentliggør referatet")
+    page.wait_for_selector("text=Referatet er offentliggjort.")
+    page.click("text=Fælles læseindsats i mellemtrinnet")
+    page.fill("#narrative", "Indsatsen er planlagt med lærerne.")
+    page.click("text=Registrér opfølgningen")
+    page.wait_for_selector("text=Opfølgningen er registreret.")
+    screenshot(page, "da-without-javascript")
+
+
+def test_the_language_choice_works_without_script_and_is_remembered(demo, new_page):
+    """The switch needs its button (nothing changes on selecting alone), returns to the same
+    page, and the account keeps the choice: another browser shows Swedish after signing in."""
+    page = new_page("en-GB", javascript=False)
+    sign_in(page, "admin@nordialog.demo")
+    assert page.locator("h1").inner_text() == "My work"
+    page.goto("/commitments?overdue=1")
+    page.select_option("#language-choice", "sv")
+    assert page.locator("html").get_attribute("lang") == "en"  # selecting alone: no change
+    page.click("form.language-switch button[type=submit]")
+    page.wait_for_selector("text=Språket är nu Svenska.")
+    assert page.url.endswith("/commitments?overdue=1")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    screenshot(page, "sv-language-switched")
+
+    elsewhere = new_page("en-GB")
+    sign_in(elsewhere, "admin@nordialog.demo")
+    assert elsewhere.locator("html").get_attribute("lang") == "sv"
+    assert elsewhere.locator("h1").inner_text() == "Mina uppgifter"
+    with demo.app_context(), db_session:
+        db = demo.extensions["nordialog.db"]
+        assert db.User.get(email="admin@nordialog.demo").language == "sv"
