@@ -229,3 +229,57 @@ def test_an_evaluation_line_is_as_confidential_as_its_commitment(two_cycles):
     lines = {line.commitment.title: line for line in evaluation_item(meeting).evaluation_lines}
     assert can(board, "read", lines["Reading"])
     assert not can(board, "read", lines["Leadership"])
+
+
+def test_on_the_web_a_commitment_is_carried_over_with_the_due_date_the_user_sets(app):
+    import re
+
+    from pony.orm import commit, db_session
+
+    from tests.sessions import sign_in
+
+    with app.app_context(), db_session:
+        programme, owner = make_programme(), make_owner("Kommune")
+        school = make_school(owner)
+        last = make_engagement(programme, school, period="2024/25", starts_on=date(2024, 8, 1))
+        current = make_engagement(programme, school, period="2025/26",
+                                  starts_on=date(2025, 8, 1))
+        maths = make_commitment(last, title="Maths coach", due_date=date(2025, 6, 30))
+        done = make_commitment(last, title="Reading band", due_date=date(2025, 6, 30))
+        commitments.change_status(done, "cancelled", reason="Replaced")
+        office = create_user(email="office@carry.test", name="Office", password="x" * 12)
+        assign_role(office, "school_office", owner)
+        commit()
+        ids = {"maths": maths.id, "done": done.id, "current": current.id, "office": office.id}
+    client = app.test_client()
+    sign_in(client, ids["office"])
+    page = client.get(f"/commitments/{ids['maths']}")
+    assert 'name="due_date"' in page.text and f'value="{ids["current"]}"' in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    def carry(commitment_id, **fields):
+        return client.post(f"/commitments/{commitment_id}/carry-over", data={
+            "csrf_token": token, "engagement_id": str(ids["current"]), **fields})
+
+    # Bad input is explained on the form, and nothing is carried over.
+    for fields, message in (({}, "give a new due date"),
+                            ({"due_date": "2025-07-31"}, "Must be in the next cycle")):
+        refused = carry(ids["maths"], **fields)
+        assert refused.status_code == 422 and message in refused.text
+    closed = carry(ids["done"], due_date="2026-03-31")
+    assert closed.status_code == 422 and "Only an open commitment can be carried over" in (
+        closed.text)
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        assert db.Commitment.select(lambda c: c.engagement.id == ids["current"]).count() == 0
+        assert db.Commitment[ids["maths"]].status == "agreed"
+
+    carried = carry(ids["maths"], due_date="2026-03-31", reason="New plan with the team")
+    assert carried.status_code == 302
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        successor = db.Commitment.get(engagement=db.Engagement[ids["current"]])
+        assert carried.headers["Location"].endswith(f"/commitments/{successor.id}")
+        assert (successor.title, successor.due_date, successor.carried_over_from.id) == (
+            "Maths coach", date(2026, 3, 31), ids["maths"])
+        assert db.Commitment[ids["maths"]].status == "carried_over"

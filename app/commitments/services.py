@@ -210,6 +210,11 @@ def carry_over(commitment, into_engagement, *, due_date: date | None = None, act
         raise Conflict(_("Only an open commitment can be carried over."),
                        {"status": [_("The commitment is closed.")]})
     _check_next_cycle(commitment.engagement, into_engagement)
+    if (due_date or commitment.due_date) < into_engagement.starts_on:
+        # The successor would start the next cycle already overdue.
+        raise InvalidInput(_("The commitment could not be carried over."), {"due_date": [
+            _("Must be in the next cycle.") if due_date else
+            _("It was due before the next cycle starts; give a new due date.")]})
     successor = db.Commitment(
         engagement=into_engagement,
         status="agreed",
