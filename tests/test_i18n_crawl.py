@@ -10,6 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 from pony.orm import commit, db_session
 
+from app.accounts.password_reset import request_reset
 from app.seeding.demo import load_demo
 from app.seeding.programmes import load_programmes
 
@@ -127,9 +128,10 @@ def admin_client(app):
     return client
 
 
-def crawl(client, language: str) -> dict[str, str]:
-    """Every page reachable from the start page, as text, in ``language``."""
-    todo, seen, pages = ["/", "/api/docs", "/no-such-page"], set(), {}
+def crawl(client, language: str, start=("/", "/no-such-page", "/api/docs")) -> dict[str, str]:
+    """Every page (and chart) reachable from the start pages, as text, in ``language`` (up to
+    MAX_PAGES: the last start pages are read first, before the links of the first run out)."""
+    todo, seen, pages = list(start), set(), {}
     while todo and len(seen) < MAX_PAGES:
         path = todo.pop()
         if path in seen:
@@ -137,14 +139,55 @@ def crawl(client, language: str) -> dict[str, str]:
         seen.add(path)
         separator = "&" if "?" in path else "?"
         response = client.get(f"{path}{separator}lang={language}")
+        assert response.status_code < 500, path  # a page that fails is read by nobody
+        if "image/svg+xml" in response.content_type:  # charts keep their words as text
+            pages[path] = visible_text(response.text)
+            continue
         if "text/html" not in response.content_type:
             continue
         pages[path] = visible_text(response.text)
+        todo.extend(chart for chart in re.findall(r'src="(/charts/[^"]+\.svg)', response.text)
+                    if chart not in seen)
         for link in re.findall(r'href="(/[^"#]*)"', response.text):
             link = link.replace("&amp;", "&")
             if not link.startswith(("/static", "/api/", "/sign-out")) and link not in seen:
                 todo.append(re.sub(r"[?&]lang=\w+", "", link))
     return pages
+
+
+#: GET routes the page crawl does not read, each with the reason (and where it is checked).
+NOT_CRAWLED = {
+    "static": "style sheets, scripts and icons: no words",
+    "api_docs.api_docs_static": "Swagger UI's own scripts and styles",
+    "api-docs.openapi_json": "the API's description for programmers' tools, from the code",
+    "health.healthz": "a status for the load balancer, read by no person",
+    "notify.feed": "iCalendar, built as the organisation feeds: test_no_english_in_calendars",
+    "notify.organisation_feed": "iCalendar: test_no_english_in_calendars",
+    "reports.minutes": "a report in HTML and PDF: test_no_english_in_reports",
+    "reports.data_package": "a report in HTML and PDF: test_no_english_in_reports",
+    "reports.owner_summary": "a report in HTML and PDF: test_no_english_in_reports",
+    "reports.quality": "a report in HTML and PDF: test_no_english_in_reports",
+    "reports.agency": "interim and final reports in HTML and PDF: test_no_english_in_reports",
+    "reports.comparison": "a report in HTML and PDF: test_no_english_in_reports",
+}
+
+
+def assert_every_page_is_covered(app, pages: dict[str, str]) -> None:
+    """Each GET route was rendered by the crawl, or is excluded above with a reason: a new page
+    cannot be added without its text being checked."""
+    adapter = app.url_map.bind("localhost")
+    reached = set()
+    for path in pages:
+        try:
+            endpoint, _args = adapter.match(path.split(" ", 1)[0].split("?", 1)[0])
+        except Exception:  # noqa: BLE001 - the 404 page is a page too, but no route
+            continue
+        reached.add(endpoint)
+    # The API answers programs in JSON: its messages are checked in tests/test_i18n_api.py.
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()
+              if "GET" in rule.methods and not rule.rule.startswith("/api/v1/")}
+    assert sorted(routes - reached - set(NOT_CRAWLED)) == []
+    assert sorted(set(NOT_CRAWLED) - routes) == []  # no reason kept for a route that went
 
 
 @pytest.mark.parametrize("language", ["da", "nb", "sv"])
@@ -153,10 +196,28 @@ def test_no_english_on_pages_in_other_languages(admin_client, engine, language):
         pytest.skip("one language is enough on the second engine: the text does not differ")
     phrases = english_phrases(language)
     pages = crawl(admin_client, language)
-    anonymous = admin_client.application.test_client()
-    for path in ("/sign-in", "/public/organisations/1"):
-        pages[f"{path} (signed out)"] = visible_text(anonymous.get(f"{path}?lang={language}").text)
+    app = admin_client.application
+    with app.app_context(), db_session:
+        token = request_reset("rektor@ekby.demo")
+        commit()
+        db = app.extensions["nordialog.db"]
+        published = db.Meeting.select(lambda m: m.status == "published"
+                                      and m.engagement.organisation.kind == "school").first()
+        owner = published.engagement.organisation.parent
+        engagement = db.Engagement.select().first().id
+        extra = (f"/charts/engagements/{engagement}/commitments.svg",
+                 f"/charts/engagements/{engagement}/timeliness.svg",
+                 f"/charts/engagements/{engagement}/year-wheel.svg")
+        public = (f"/public/organisations/{owner.id}", f"/public/minutes/{published.id}",
+                  f"/public/reports/minutes/{published.id}",
+                  f"/public/reports/owner-summary/{owner.id}")
+    pages.update(crawl(admin_client, language, start=extra))
+    signed_out = crawl(app.test_client(), language, start=(
+        "/sign-in", "/forgot-password", f"/reset-password/{token}", "/reset-password/spent",
+        *public))
+    pages.update({f"{path} (signed out)": text for path, text in signed_out.items()})
     assert len(pages) > 40
+    assert_every_page_is_covered(app, pages)
     leftovers = sorted({f"{path}: {phrase!r}" for path, text in pages.items()
                         for phrase in phrases
                         if re.search(rf"\b{re.escape(phrase)}\b", text.replace("\n", " "))})

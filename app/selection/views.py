@@ -51,7 +51,9 @@ def index():
     programmes = _programmes()
     programme = next((p for p in programmes if p.key == key), None)
     if programme is None and programmes and not key:
-        own = {a.organisation_id for a in g.principal.assignments}
+        # An administrator's role is held in no organisation (None), which Pony cannot match.
+        own = {a.organisation_id for a in g.principal.assignments
+               if a.organisation_id is not None}
         countries = {o.country for o in db.Organisation.select(lambda o: o.id in own)} \
             if own else set()
         programme = next((p for p in programmes if p.country in countries), programmes[0])
