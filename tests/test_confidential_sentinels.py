@@ -158,3 +158,84 @@ def test_small_groups_are_suppressed_in_internal_reports_too(app, world):
     # The school office may read the confidential national test value in its data package.
     package = office.get(f"/meetings/{world.m_pub}/data-package?language=en").get_data(True)
     assert "987.7" in package and "Confidential" in package
+
+
+# --- the data package for a meeting ---------------------------------------------------------------
+
+CONFIDENTIAL_OBSERVATION = 444.4  # a value recorded as confidential on an open indicator
+
+
+def _plant_for_data_package(app, world):
+    """The open indicator in the programme too, with an earlier value of school A1 recorded
+    as confidential (the chart would draw it, the table not)."""
+    _plant_for_reports(app, world)
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        open_ = db.Indicator.get(key="test_well_being")
+        db.Observation(organisation=db.Organisation[world.a1], indicator=open_,
+                       period="2024/25", value=CONFIDENTIAL_OBSERVATION, group_size=40,
+                       confidential=True)
+        db.ProgrammeIndicator(programme=db.Engagement[world.e_a1].programme, indicator=open_,
+                              position=3)
+        db.commit()
+
+
+def test_the_data_package_shows_confidential_values_only_to_those_allowed(app, world):
+    _plant_for_data_package(app, world)
+    hidden = REPORT_SENTINELS + ("444,4", "444.4")
+    board, office = app.test_client(), app.test_client()
+    sign_in(board, world.board_a1)  # may read the meeting, not the school's confidential data
+    sign_in(office, world.office_a)
+    path = f"/meetings/{world.m_pub}/data-package"
+    for fmt in ("html", "pdf", "csv", "xlsx"):
+        for language in ("da", "nb", "sv", "en"):
+            query = {"format": fmt, "language": language}
+            response = board.get(path, query_string=query)
+            assert response.status_code == 200, (fmt, language)
+            text = _texts(response)
+            leaks = [s for s in hidden if s in text]
+            assert leaks == [], (fmt, language, leaks)
+            assert f"National test ({language})" not in text and "National test" not in text
+            assert "Well-being" in text  # the positive control: the open indicator is there
+            allowed = _texts(office.get(path, query_string=query))
+            # Those allowed see the value, and see it marked as confidential.
+            assert "987" in allowed, (fmt, language)
+            assert {"da": "Fortroligt", "nb": "Fortrolig", "sv": "Konfidentiellt",
+                    "en": "Confidential"}[language] in allowed, (fmt, language)
+    chart = office.get(path, query_string={"language": "en"}).get_data(as_text=True)
+    assert "444.4" in chart  # the confidential earlier value is drawn for the office
+
+
+def test_small_groups_are_suppressed_in_every_report_and_format(app, world):
+    """The planted small-group values (3 pupils where 5 may be published) appear in no report
+    made for the school office, in any format: summary, quality report, interim and final
+    report, data package."""
+    _plant_for_reports(app, world)
+    with app.app_context(), db_session:
+        db = app.extensions["nordialog.db"]
+        # On the learning-environment indicator too, which the quality report shows.
+        db.Observation(organisation=db.Organisation[world.a2],
+                       indicator=db.Indicator.get(key="test_well_being"), period="2025/26",
+                       value=SMALL_GROUP_VALUE, group_size=3)
+        db.commit()
+    office = app.test_client()
+    sign_in(office, world.office_a)
+    paths = [f"/reports/owner-summary/{world.owner_a}", f"/reports/quality/{world.owner_a}",
+             f"/reports/engagements/{world.e_a1}/interim",
+             f"/reports/engagements/{world.e_a1}/final",
+             f"/meetings/{world.m_pub}/data-package"]
+    small = ("123,5", "123.5", "123,46", "123.46")
+    noted = set()
+    for path in paths:
+        for fmt in ("html", "pdf", "csv", "xlsx"):
+            for language in ("da", "en"):
+                response = office.get(path, query_string={"format": fmt, "language": language})
+                assert response.status_code == 200, (path, fmt, language)
+                text = _texts(response)
+                assert not [s for s in small if s in text], (path, fmt, language)
+                if "Values from groups smaller than 5 are not shown." in text:
+                    noted.add((path.split("/")[2 if path.startswith("/reports") else 3], fmt))
+    # The positive control: the reports say that values were left out (the summary in its
+    # chart, drawn as text in HTML; the data package under its table).
+    assert {("owner-summary", "html"), ("data-package", "html"),
+            ("data-package", "pdf")} <= noted, noted

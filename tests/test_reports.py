@@ -62,6 +62,13 @@ def pdf_text(content: bytes) -> str:
     return " ".join((page.extract_text() or "") for page in reader.pages)
 
 
+def pdf_images(content: bytes) -> set[str]:
+    """The names pypdf gives the PDF's images: ``.png`` for lossless (Flate) ones (WeasyPrint
+    shares one set of resources between the pages: each image is counted once)."""
+    return {image.name for page in PdfReader(io.BytesIO(content)).pages
+            for image in page.images}
+
+
 def check_every_format(client, path: str, labels: dict, written: str | None = None,
                        column: dict | None = None):
     """HTML and PDF in each language carry its labels and the text as written; CSV and XLSX
@@ -118,6 +125,9 @@ def test_owner_summary_in_every_language_and_format(reporting):
         column={"da": "Skole", "nb": "Skole", "sv": "Skola", "en": "School"})
     html = fetch(client, path, "html", "sv").get_data(as_text=True)
     assert "Hårlev Skole (demo)" in html and "<svg" in html
+    # In the PDF the same charts are PNG images (lossless: sharp labels), one per chart.
+    images = pdf_images(fetch(client, path, "pdf", "sv").data)
+    assert len(images) == html.count("<svg") and all(n.endswith(".png") for n in images)
 
 
 def test_spreadsheets_never_start_a_cell_with_a_formula(reporting):
@@ -182,6 +192,9 @@ def test_data_package_for_a_meeting(reporting):
          "sv": "Förändring sedan förra perioden", "en": "Change since last period"},
         column={"da": "Fortroligt", "nb": "Fortrolig", "sv": "Konfidentiellt",
                 "en": "Confidential"})
+    images = pdf_images(fetch(client, f"/meetings/{ids['meeting']}/data-package", "pdf",
+                              "da").data)
+    assert images and all(name.endswith(".png") for name in images)
 
 
 def test_the_reports_page_previews_and_refuses_a_wrong_choice(reporting):

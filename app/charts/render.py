@@ -30,7 +30,7 @@ matplotlib.rcParams.update({
     "axes.spines.right": False,
 })
 
-FORMATS = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
+FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 PALETTE = ("#1f5f8b", "#d08c20", "#6c757d", "#3b8b5a", "#a23b3b", "#7a5aa6", "#2a9d8f",
            "#b5838d")
 STATUS_COLOURS = {"achieved": "#3b8b5a", "in_progress": "#1f5f8b", "agreed": "#7fa7c9",
@@ -51,14 +51,12 @@ def percent(value: float, language: str, decimals: int = 1) -> str:
 
 
 def render(kind: str, spec: dict, language: str, fmt: str = "svg") -> bytes:
-    """The chart as bytes in ``fmt`` (svg, png or jpeg); an SVG carries no inline CSS."""
+    """The chart as bytes in ``fmt`` (svg or png); an SVG carries no inline CSS."""
     figure = Figure(figsize=spec.get("size", (6.4, 3.2)), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     DRAW[kind](figure, spec, language)
     buffer = io.BytesIO()
     options = {"metadata": {"Date": None}} if fmt == "svg" else {}
-    if fmt == "jpeg":  # for PDFs: WeasyPrint embeds a JPEG as it is, a PNG it re-encodes
-        options = {"pil_kwargs": {"quality": 88}}
     figure.savefig(buffer, format=fmt, dpi=100 if fmt == "svg" else 120, **options)
     if fmt == "svg":
         return presentation_attributes(buffer.getvalue().decode()).encode()

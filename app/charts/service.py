@@ -64,8 +64,10 @@ class ChartRef:
     spec: dict
 
     def markup(self, for_pdf: bool = False) -> Markup:
-        if for_pdf:  # a raster image: WeasyPrint places it in no time, the same everywhere
-            return img_tag(self.kind, self.spec, self.spec.get("title") or "", fmt="jpeg")
+        if for_pdf:
+            # PNG, not SVG: WeasyPrint lays out an SVG's text glyph by glyph (about twenty
+            # times slower for a summary's charts); a PNG is lossless, so the labels stay sharp.
+            return img_tag(self.kind, self.spec, self.spec.get("title") or "", fmt="png")
         return inline_svg(self.kind, self.spec)
 
 

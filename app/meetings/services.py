@@ -172,9 +172,18 @@ def public_snapshot(meeting) -> dict:
             for item in agenda(meeting)
         ],
         "evaluation": evaluation_snapshot(meeting),
+        # The themes with their background, and each agreement's theme: the minutes report
+        # shows a theme's situation and actions together (a vocabulary theme's labels are kept
+        # so that the report names it in any language).
+        "themes": [
+            {"id": t.theme.id, "labels": dict(t.theme.labels or {}) if t.theme.key else {},
+             "title": t.theme.title, "party": t.party, "background": t.background}
+            for t in sorted(meeting.themes, key=lambda t: t.id)
+        ],
         "commitments": [
             {"title": c.title, "actions": c.actions, "due_date": c.due_date.isoformat(),
-             "status": c.status, "responsible": c.responsible_organisation.name}
+             "status": c.status, "responsible": c.responsible_organisation.name,
+             "theme": c.theme.id if c.theme else None}
             for c in sorted(meeting.commitments, key=lambda c: c.id) if not c.confidential
         ],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from app.accounts.access import can
@@ -9,6 +10,7 @@ from app.charts.data import IndicatorValues, may_see_indicator, owner_of, suppre
 from app.commitments.status import STATUSES
 from app.commitments.tracking import track_many
 from app.i18n import _, localized
+from app.organisations.models import COUNTRIES
 from app.web.formatting import format_date, format_number, format_percent
 
 DASH = "–"
@@ -18,7 +20,7 @@ def value_text(indicator, value: float | None, signed: bool = False) -> str:
     if value is None:
         return DASH
     if indicator.unit == "percent" and not signed:
-        return format_percent(round(value, indicator.decimals))
+        return format_percent(value, indicator.decimals)
     text = format_number(value, indicator.decimals)
     if signed and value > 0:
         text = "+" + text
@@ -90,6 +92,9 @@ class IndicatorPicture:
                 "indicator": indicator, "name": localized(indicator.labels), "period": period,
                 "confidential": indicator.confidential, "raw": latest, "raw_change": change,
                 "raw_owner": owner_value, "raw_country": country_value,
+                "raw_before": earlier, "earlier_period": periods[-2] if len(periods) > 1 else None,
+                "owner_name": owner.name if owner else None,
+                "country_name": str(COUNTRIES[organisation.country]),
                 "value": value_text(indicator, latest),
                 "change": value_text(indicator, change, signed=True),
                 "owner": value_text(indicator, owner_value),
@@ -98,16 +103,88 @@ class IndicatorPicture:
         return rows, (notes[0] if notes else None)
 
     @staticmethod
-    def highlights(rows: list[dict], limit: int = 3) -> list[str]:
-        """Short sentences: the largest changes, and where the school stands against others."""
+    def highlights(rows: list[dict], limit: int = 3) -> list[Highlight]:
+        """Short sentences per indicator, the largest changes first: how the value moved since
+        the last period and where it stands against the owner and the country, judged by the
+        indicator's good direction (fewer absent days is better)."""
         found = []
-        changed = sorted((r for r in rows if r["raw_change"] is not None),
-                         key=lambda r: -abs(r["raw_change"]))
-        for r in changed[:limit]:
-            comparison = ""
-            if r["raw"] is not None and r["raw_country"] is not None:
-                comparison = " " + (_("(country: %(value)s)", value=r["country"]))
-            found.append(_("%(indicator)s: %(value)s, %(change)s since the last period",
-                           indicator=r["name"], value=r["value"], change=r["change"])
-                         + comparison)
-        return found
+        ordered = sorted(rows, key=lambda r: (r["raw_change"] is None,
+                                              -abs(r["raw_change"] or 0)))
+        for row in ordered:
+            movement = _movement(row)
+            sentences = [s for s in (movement, _standing(row, movement is not None)) if s]
+            if sentences:
+                found.append(Highlight(" ".join(sentences), row["confidential"]))
+        return found[:limit]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    text: str
+    confidential: bool = False  # marked where shown; never made for a reader not allowed
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _compare(row, a: float, b: float) -> int:
+    """1 if ``a`` is better (or higher, for a neutral indicator) than ``b``, -1 if worse,
+    0 if the same as far as the indicator's decimals show."""
+    difference = round(a, row["indicator"].decimals) - round(b, row["indicator"].decimals)
+    if difference == 0:
+        return 0
+    sign = 1 if difference > 0 else -1
+    return -sign if row["indicator"].direction == "lower_is_better" else sign
+
+
+def _movement(row) -> str | None:
+    if row["raw_change"] is None:
+        return None
+    indicator, neutral = row["indicator"], row["indicator"].direction == "neutral"
+    words = {"indicator": row["name"], "before": value_text(indicator, row["raw_before"]),
+             "value": row["value"], "earlier": row["earlier_period"], "period": row["period"]}
+    verdict = _compare(row, row["raw"], row["raw_before"])
+    if verdict == 0:
+        return _("%(indicator)s is unchanged at %(value)s since %(earlier)s.", **words)
+    if neutral:
+        if verdict > 0:
+            return _("%(indicator)s rose from %(before)s in %(earlier)s to %(value)s in "
+                     "%(period)s.", **words)
+        return _("%(indicator)s fell from %(before)s in %(earlier)s to %(value)s in "
+                 "%(period)s.", **words)
+    if verdict > 0:
+        return _("%(indicator)s improved from %(before)s in %(earlier)s to %(value)s in "
+                 "%(period)s.", **words)
+    return _("%(indicator)s worsened from %(before)s in %(earlier)s to %(value)s in "
+             "%(period)s.", **words)
+
+
+def _against(row, other: float, name: str) -> str:
+    words = {"name": name, "value": value_text(row["indicator"], other)}
+    verdict = _compare(row, row["raw"], other)
+    if verdict == 0:
+        return _("the same as %(name)s (%(value)s)", **words)
+    if row["indicator"].direction == "neutral":
+        if verdict > 0:
+            return _("higher than %(name)s (%(value)s)", **words)
+        return _("lower than %(name)s (%(value)s)", **words)
+    if verdict > 0:
+        return _("better than %(name)s (%(value)s)", **words)
+    return _("worse than %(name)s (%(value)s)", **words)
+
+
+def _standing(row, moved: bool) -> str | None:
+    if row["raw"] is None:
+        return None
+    phrases = [_against(row, row[raw], row[name])
+               for raw, name in (("raw_owner", "owner_name"), ("raw_country", "country_name"))
+               if row[raw] is not None]
+    if not phrases:
+        return None
+    comparison = phrases[0] if len(phrases) == 1 else _(
+        "%(first)s and %(second)s", first=phrases[0], second=phrases[1])
+    if moved:
+        return _("That is %(comparison)s.", comparison=comparison)
+    return _("%(indicator)s was %(value)s in %(period)s, %(comparison)s.",
+             indicator=row["name"], value=row["value"], period=row["period"],
+             comparison=comparison)

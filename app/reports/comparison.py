@@ -121,7 +121,7 @@ def comparison(principal, *, today: date | None = None) -> Report:
         for group in groups:
             group["days_text"] = format_number(group["days"], 0) if group["days"] is not None \
                 else "–"
-            group["share_text"] = (format_percent(round(group["share"], 1))
+            group["share_text"] = (format_percent(group["share"], 1)
                                    if group["share"] is not None else "–")
     countries = levels[2][1]
     chart = None

@@ -3,6 +3,7 @@ trend against the owner and the country, and short highlights; confidential item
 
 from __future__ import annotations
 
+from app.accounts.access import can
 from app.charts import data as charts
 from app.charts.service import ChartRef
 from app.i18n import _, localized
@@ -19,11 +20,14 @@ def data_package(principal, meeting) -> Report:
     picture = IndicatorPicture(principal, indicators)
     rows, note = picture.rows(unit)
     with_confidential = any(r["confidential"] for r in rows)
+    # A value recorded as confidential (on an indicator that is not) is drawn only for those
+    # who may read confidential data of the school, as in the table.
+    confidential_ok = can(principal, "read_confidential", unit)
     figures = []
     for row in rows:
         values = picture.values(row["indicator"], unit.country)
         spec = charts.indicator_trend(unit, row["indicator"], values=values,
-                                      with_confidential=True)
+                                      with_confidential=confidential_ok)
         figures.append({"name": row["name"], "confidential": row["confidential"],
                         "svg": ChartRef("trend", spec)})
     columns = [_("Indicator"), _("Period"), _("Value"), _("Change since last period"),

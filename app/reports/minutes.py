@@ -71,9 +71,14 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
                         "responsible": c["responsible"],
                         "due": format_date(date.fromisoformat(c["due_date"])),
                         "status": "", "status_key": c["status"], "confidential": False,
-                        "overdue": False, "scope": None} for c in content["commitments"]]
+                        "overdue": False, "scope": None, "theme_id": c.get("theme")}
+                       for c in content["commitments"]]
         evaluation = content.get("evaluation") or []
-        themes = []  # the publication keeps the minutes under each theme's agenda item
+        # Publications made before themes were kept have none (their minutes are under
+        # each theme's agenda item all the same).
+        themes = [{"id": t["id"], "name": localized(t["labels"]) if t["labels"] else t["title"],
+                   "party_key": t["party"], "party": str(PARTIES.get(t["party"], "")),
+                   "background": t["background"]} for t in content.get("themes") or []]
         comments = []  # the board's comments are the board's own, not part of the minutes
     else:
         items = _live_items(meeting)
@@ -92,7 +97,9 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
                        "note": line.note, "confidential": line.commitment.confidential}
                       for line in sorted(item.evaluation_lines, key=lambda x: x.position)
                       if line.commitment.id in allowed] if item else []
-        themes = [{"name": theme_name(t.theme), "party_key": t.party,
+        for row in commitments:
+            row["theme_id"] = row["theme"].id if row["theme"] else None
+        themes = [{"id": t.theme.id, "name": theme_name(t.theme), "party_key": t.party,
                    "party": str(PARTIES.get(t.party, "")), "background": t.background}
                   for t in sorted(meeting.themes, key=lambda t: t.id)]
         comments = [{"body": c.body, "author": c.author.name,
@@ -100,6 +107,10 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
                     for c in board_comments(meeting)]
     for line in evaluation:
         line["status_label"] = str(STATUSES.get(line["status"], ""))
+    # Each theme as focus area, situation (its background) and actions (what was agreed on it).
+    for theme in themes:
+        theme["actions"] = [c for c in commitments if c["theme_id"] == theme["id"]]
+    placed: set[int] = set()
 
     used: set[int] = set()
     sections = []
@@ -114,7 +125,9 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
         elif section.kind == "themes":
             party = SECTION_PARTIES.get(section.key) or (
                 items[matching[0]]["party_key"] if matching else None)
-            body["themes"] = [t for t in themes if party is None or t["party_key"] == party]
+            body["themes"] = [t for t in themes if t["id"] not in placed
+                              and (party is None or t["party_key"] == party)]
+            placed.update(t["id"] for t in body["themes"])
         elif section.kind == "commitments":
             scope = ("central" if "central" in section.key else
                      "local" if "local" in section.key else None)
@@ -132,9 +145,14 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
         used.update(range(len(items)))
         sections = [{"title": _("Participants"), "kind": "participants", "items": []},
                     {"title": _("Agenda and minutes"), "kind": "agenda", "items": items},
+                    {"title": _("Themes"), "kind": "themes", "items": [], "themes": themes},
                     {"title": _("Agreements"), "kind": "commitments", "items": [],
                      "commitments": commitments}]
+        placed.update(t["id"] for t in themes)
     rest = [item for i, item in enumerate(items) if i not in used and item["minutes"]]
+    # Themes no section of the template takes (chosen by a party it has no section for) are
+    # kept under "Other items", so nothing written is lost.
+    rest_themes = [t for t in themes if t["id"] not in placed]
     name = meeting.title or localized(meeting.meeting_type.labels)
     when = local_datetime(meeting.starts_at, organisation)
     return Report(
@@ -143,7 +161,8 @@ def minutes_report(meeting, *, public: bool, principal=None) -> Report:
         filename=f"minutes-{meeting.id}", public=public,
         confidential=not public and (meeting.confidential
                                      or any(c["confidential"] for c in commitments)),
-        context={"sections": sections, "rest": rest, "participants": participants,
+        context={"sections": sections, "rest": rest, "rest_themes": rest_themes,
+                 "participants": participants,
                  "status": str(MEETING_STATUSES[meeting.status]),
                  "programme": localized(meeting.engagement.programme.labels)},
         table=_table(commitments), programme=meeting.engagement.programme,

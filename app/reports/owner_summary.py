@@ -107,7 +107,7 @@ def owner_summary(principal, owner, period: str | None = None, *, public: bool =
                _("Highlights")]
     table = Table(columns, [dict(zip(columns, (s["name"], s["talk"], s["commitments"],
                                                s["achieved"], s["overdue"],
-                                               "; ".join(s["highlights"])), strict=True))
+                                               "; ".join(map(str, s["highlights"]))), strict=True))
                             for s in schools])
     return Report(
         template="owner_summary.html",

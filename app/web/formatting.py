@@ -4,6 +4,7 @@ times in the organisation's own time zone."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
@@ -62,8 +63,15 @@ def format_number(value, digits: int | None = None) -> str:
     return numbers.format_decimal(value, format=pattern, locale=_locale())
 
 
-def format_percent(value) -> str:
-    return numbers.format_percent(value / 100, locale=_locale()) if value is not None else ""
+def format_percent(value, decimals: int | None = None) -> str:
+    """``value`` per cent in the reader's language; with ``decimals``, to at most that many
+    (71,5 %) rather than the language's default of none (72 %)."""
+    if value is None:
+        return ""
+    if decimals is None:
+        return numbers.format_percent(value / 100, locale=_locale())
+    share = Decimal(str(round(value, decimals))) / 100  # no binary noise (73.40000000000001)
+    return numbers.format_percent(share, locale=_locale(), decimal_quantization=False)
 
 
 def init_formatting(app: Flask) -> None:
