@@ -61,6 +61,7 @@ def _render(engagement, status: int = 200, **forms):
         meeting_form=forms.get("meeting_form") or Form(
             values={"meeting_type": kinds[0].key if kinds else ""}),
         wheel_form=forms.get("wheel_form") or Form(),
+        carry_form=forms.get("carry_form") or Form().under("carry"),
         open_in_previous=_open_in_previous(engagement),
     ), status
 
@@ -83,7 +84,22 @@ def carry_over_open(engagement_id):
     if engagement.previous is None:
         raise Conflict(_("This engagement does not continue an earlier cycle."))
     record(services.get_engagement, engagement.previous.id, "manage")
-    carried = commitments.carry_over_open(engagement.previous, engagement, actor=g.user.name)
+    form = Form(values=submitted(["due_date"])).under("carry")
+    due_date = None
+    if form.values.get("due_date"):
+        try:
+            due_date = date.fromisoformat(form.values["due_date"])
+        except ValueError:
+            form.errors["due_date"] = [_("Enter a date.")]
+    try:
+        if form.errors:
+            raise InvalidInput(_("The commitments could not be carried over."), form.errors)
+        carried = commitments.carry_over_open(engagement.previous, engagement,
+                                              due_date=due_date, actor=g.user.name)
+    except SHOWN_ON_FORM as refused:  # shown beside the field, with the date typed kept
+        form.message = str(refused.message)
+        form.errors = {name: messages for name, messages in (refused.errors or {}).items()}
+        return _render(engagement, 422, carry_form=form)
     flash(ngettext("%(num)s commitment is carried over.", "%(num)s commitments are carried over.",
                    len(carried)))
     return redirect(url_for(".detail", engagement_id=engagement.id) + "#commitments-heading")

@@ -19,6 +19,9 @@ def add_board_comment(meeting, author, body: str):
     if not text:
         raise InvalidInput(_("The comment could not be saved."),
                            {"body": [_("Write the board's comment.")]})
+    if "\x00" in text:  # PostgreSQL cannot store it, and no one means to type it
+        raise InvalidInput(_("The comment could not be saved."),
+                           {"body": [_("Text may not contain NUL characters.")]})
     if len(text) > MAX_COMMENT:
         raise InvalidInput(_("The comment could not be saved."), {
             "body": [_("At most %(count)s characters.", count=MAX_COMMENT)]})

@@ -58,7 +58,8 @@ def index():
             if own else set()
         programme = next((p for p in programmes if p.country in countries), programmes[0])
     if key and programme is None:
-        return _page(None, {"programme": _("Choose a programme with a weak-results rule.")},
+        return _page(None, {"programme": _("Choose a programme with a weak-results rule."),
+                            "form": _("Please correct the fields marked below.")},
                      422)
     return _page(programme)
 
@@ -76,7 +77,8 @@ def closer_follow_up(organisation_id):
     values = {key: request.form.get(key, "") for key in ("title", "due_date", "period",
                                                          "starts_on")}
     if programme is None:
-        return _page(None, {"programme": _("Choose a programme with a weak-results rule.")},
+        return _page(None, {"programme": _("Choose a programme with a weak-results rule."),
+                            "form": _("Please correct the fields marked below.")},
                      422, values)
     try:
         engagement, _created = services.open_closer_follow_up(
@@ -99,7 +101,8 @@ def closer_follow_up(organisation_id):
 def selection():
     programme = _form_programme()
     if programme is None:
-        return _page(None, {"programme": _("Choose a programme with a weak-results rule.")},
+        return _page(None, {"programme": _("Choose a programme with a weak-results rule."),
+                            "form": _("Please correct the fields marked below.")},
                      422)
     ids = [int(value) for value in request.form.getlist("organisation_ids")
            if value.isdigit() and int(value) < 2**31]
