@@ -169,6 +169,8 @@ NOT_CRAWLED = {
     "reports.quality": "a report in HTML and PDF: test_no_english_in_reports",
     "reports.agency": "interim and final reports in HTML and PDF: test_no_english_in_reports",
     "reports.comparison": "a report in HTML and PDF: test_no_english_in_reports",
+    "commitments.export": "CSV and XLSX in the bulk import's columns, for machines: "
+                          "tests/test_api_bulk.py",
 }
 
 
@@ -248,6 +250,8 @@ def test_seed_content_is_complete_in_every_language(app):
 
 def leftovers_in(texts: dict[str, str], language: str) -> list[str]:
     phrases, whole = english_phrases(language), WholeMessages(language)
+    # Addresses are not words: /commitments/5 in a reminder's link is no English to translate.
+    texts = {where: re.sub(r"https?://\S+", " ", text) for where, text in texts.items()}
     return sorted({f"{where}: {phrase!r}" for where, text in texts.items()
                    for phrase in phrases
                    if re.search(rf"\b{re.escape(phrase)}\b", text.replace("\n", " "))}

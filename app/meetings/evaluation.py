@@ -128,6 +128,9 @@ def record_evaluation(meeting, commitment, note: str):
             _("Minutes can only be written after the meeting is held and before approval."),
             {"note": [_("Not editable now.")]},
         )
+    if "\x00" in (note or ""):  # PostgreSQL cannot store it, and no one means to type it
+        raise InvalidInput(_("The evaluation could not be saved."),
+                           {"note": [_("Text may not contain NUL characters.")]})
     line = db.AgendaEvaluationLine.get(agenda_item=item, commitment=commitment)
     if line is None:
         position = max((other.position for other in item.evaluation_lines), default=0) + 1
