@@ -26,7 +26,7 @@ from app.api.support import (
 from app.common import fields
 from app.common.model import utcnow
 from app.common.refs import Ref, Stamps, page_schema, vocabulary_field
-from app.common.schemas import BaseSchema, OutputSchema
+from app.common.schemas import AuditEntryOut, BaseSchema, OutputSchema
 from app.db import db
 from app.engagements.schemas import a_date
 from app.errors import Forbidden, NotFound
@@ -131,17 +131,11 @@ def revoke_token(token_id):
     services.revoke_token(token)
 
 
-class AuditOut(OutputSchema):
-    id = fields.Integer(required=True)
-    occurred_at = fields.UtcDateTime(required=True)
+class AuditOut(AuditEntryOut):
+    """The administrators' log: who by account id, and from which address."""
+
     actor = fields.Function(lambda e: e.actor.id if e.actor else None, allow_none=True,
                             required=True)
-    channel = fields.String(required=True)
-    action = fields.String(required=True)
-    entity = fields.String(allow_none=True, required=True)
-    entity_id = fields.Integer(allow_none=True, required=True)
-    summary = fields.String(required=True)
-    changes = fields.Dict(allow_none=True, required=True)
     address = fields.String(allow_none=True, required=True)
 
 

@@ -262,10 +262,15 @@ def _key_digest(key: str) -> str:
                     hashlib.sha256).hexdigest()
 
 
-def _stream(key: bytes, nonce: bytes, length: int) -> bytes:
+def _xor_stream(key: bytes, nonce: bytes, data: bytes) -> bytes:
+    """``data`` XOR an HMAC-SHA256 keystream: encrypts, and decrypts what it encrypted."""
     blocks = (hmac.new(key, nonce + i.to_bytes(4, "big"), hashlib.sha256).digest()
-              for i in range(-(-length // 32)))
-    return b"".join(blocks)[:length]
+              for i in range(-(-len(data) // 32)))
+    return bytes(a ^ b for a, b in zip(data, b"".join(blocks)[:len(data)], strict=True))
+
+
+def _tag(key: bytes, nonce: bytes, sealed: bytes) -> bytes:
+    return hmac.new(key, nonce + sealed, hashlib.sha256).digest()
 
 
 def _keys(key: str) -> tuple[bytes, bytes]:
@@ -281,10 +286,8 @@ def _seal(text: str, key: str) -> str:
     nonce and the ciphertext (the standard library has no AES)."""
     encrypt, authenticate = _keys(key)
     nonce = secrets.token_bytes(16)
-    data = text.encode()
-    sealed = bytes(a ^ b for a, b in zip(data, _stream(encrypt, nonce, len(data)), strict=True))
-    tag = hmac.new(authenticate, nonce + sealed, hashlib.sha256).digest()
-    return base64.b64encode(nonce + tag + sealed).decode()
+    sealed = _xor_stream(encrypt, nonce, text.encode())
+    return base64.b64encode(nonce + _tag(authenticate, nonce, sealed) + sealed).decode()
 
 
 def _unseal(value: str, key: str) -> str | None:
@@ -294,11 +297,9 @@ def _unseal(value: str, key: str) -> str | None:
     except ValueError:
         return None
     nonce, tag, sealed = raw[:16], raw[16:48], raw[48:]
-    if not hmac.compare_digest(tag, hmac.new(authenticate, nonce + sealed,
-                                             hashlib.sha256).digest()):
+    if not hmac.compare_digest(tag, _tag(authenticate, nonce, sealed)):
         return None
-    return bytes(a ^ b for a, b in zip(sealed, _stream(encrypt, nonce, len(sealed)),
-                                       strict=True)).decode()
+    return _xor_stream(encrypt, nonce, sealed).decode()
 
 
 @dataclass

@@ -30,6 +30,23 @@ class _Translated:
         return ValidationError(message.format(**kwargs) if kwargs else message)
 
 
+def unstorable(text: str) -> str | None:
+    """Why no database would store ``text``, as a message in the reader's language, or None.
+    For services that take text from a web form without a schema, as the schemas do."""
+    key = _unstorable_key(text)
+    return str(String.default_error_messages[key]) if key else None
+
+
+def _unstorable_key(text: str) -> str | None:
+    if "\x00" in text:  # PostgreSQL cannot store it, and no one means to type it
+        return "nul"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON): no database takes it
+        return "invalid_utf8"
+    return None
+
+
 class String(_Translated, ma.String):
     default_error_messages = {
         "invalid": _l("Not a valid text."),
@@ -39,12 +56,9 @@ class String(_Translated, ma.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:  # PostgreSQL cannot store it, and no one means to type it
-            raise self.make_error("nul")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON): no database takes it
-            raise self.make_error("invalid_utf8") from None
+        key = _unstorable_key(text)
+        if key:
+            raise self.make_error(key)
         return text
 
 

@@ -47,3 +47,19 @@ class ErrorSchema(OutputSchema):
     current_version = fields.Integer(
         metadata={"description": "On 412: the version the resource is at now."})
     error_id = fields.String(metadata={"description": "On 500: an id to quote to support."})
+
+
+class AuditEntryOut(OutputSchema):
+    """One entry of the audit log, as a record's history and the administrators' log show it."""
+
+    id = fields.Integer(required=True)
+    occurred_at = fields.UtcDateTime(required=True)
+    actor = fields.Function(lambda e: e.actor.name if e.actor else None, allow_none=True,
+                            required=True)
+    channel = fields.String(required=True)
+    action = fields.String(required=True)
+    entity = fields.String(allow_none=True, required=True)
+    entity_id = fields.Integer(allow_none=True, required=True)
+    summary = fields.String(required=True)
+    changes = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "Each changed field: {before, after}."})

@@ -15,6 +15,7 @@ from app.db import db
 from app.engagements import services
 from app.engagements.models import STATUSES
 from app.engagements.schemas import (
+    CarryOverOpenIn,
     EngagementCreate,
     TransitionIn,
     YearWheelStepIn,
@@ -85,20 +86,14 @@ def carry_over_open(engagement_id):
         raise Conflict(_("This engagement does not continue an earlier cycle."))
     record(services.get_engagement, engagement.previous.id, "manage")
     form = Form(values=submitted(["due_date"])).under("carry")
-    due_date = None
-    if form.values.get("due_date"):
+    data = load(CarryOverOpenIn(), form.values, form)  # the API's schema: a date or nothing
+    if data is not None:
         try:
-            due_date = date.fromisoformat(form.values["due_date"])
-        except ValueError:
-            form.errors["due_date"] = [_("Enter a date.")]
-    try:
-        if form.errors:
-            raise InvalidInput(_("The commitments could not be carried over."), form.errors)
-        carried = commitments.carry_over_open(engagement.previous, engagement,
-                                              due_date=due_date, actor=g.user.name)
-    except SHOWN_ON_FORM as refused:  # shown beside the field, with the date typed kept
-        form.message = str(refused.message)
-        form.errors = {name: messages for name, messages in (refused.errors or {}).items()}
+            carried = commitments.carry_over_open(engagement.previous, engagement,
+                                                  due_date=data["due_date"], actor=g.user.name)
+        except SHOWN_ON_FORM as err:  # shown beside the field, with the date typed kept
+            refused(form, err)
+    if data is None or form.message:
         return _render(engagement, 422, carry_form=form)
     flash(ngettext("%(num)s commitment is carried over.", "%(num)s commitments are carried over.",
                    len(carried)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pony.orm import flush
 
 from app.accounts import audit
+from app.common.fields import unstorable
 from app.db import db
 from app.errors import Conflict, InvalidInput
 from app.i18n import _
@@ -19,9 +20,8 @@ def add_board_comment(meeting, author, body: str):
     if not text:
         raise InvalidInput(_("The comment could not be saved."),
                            {"body": [_("Write the board's comment.")]})
-    if "\x00" in text:  # PostgreSQL cannot store it, and no one means to type it
-        raise InvalidInput(_("The comment could not be saved."),
-                           {"body": [_("Text may not contain NUL characters.")]})
+    if unstorable(text):
+        raise InvalidInput(_("The comment could not be saved."), {"body": [unstorable(text)]})
     if len(text) > MAX_COMMENT:
         raise InvalidInput(_("The comment could not be saved."), {
             "body": [_("At most %(count)s characters.", count=MAX_COMMENT)]})

@@ -16,6 +16,7 @@ from pony.orm import flush
 
 from app.commitments.status import OPEN, STATUSES
 from app.commitments.tracking import Tracking, track_many
+from app.common.fields import unstorable
 from app.common.model import utcnow
 from app.db import db
 from app.errors import Conflict, InvalidInput
@@ -128,9 +129,9 @@ def record_evaluation(meeting, commitment, note: str):
             _("Minutes can only be written after the meeting is held and before approval."),
             {"note": [_("Not editable now.")]},
         )
-    if "\x00" in (note or ""):  # PostgreSQL cannot store it, and no one means to type it
+    if unstorable(note or ""):
         raise InvalidInput(_("The evaluation could not be saved."),
-                           {"note": [_("Text may not contain NUL characters.")]})
+                           {"note": [unstorable(note)]})
     line = db.AgendaEvaluationLine.get(agenda_item=item, commitment=commitment)
     if line is None:
         position = max((other.position for other in item.evaluation_lines), default=0) + 1

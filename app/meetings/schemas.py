@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.common import fields
 from app.common.refs import Labels, Ref, Stamps, vocabulary_field
-from app.common.schemas import BaseSchema, OutputSchema
+from app.common.schemas import AuditEntryOut, BaseSchema, OutputSchema
 from app.engagements.schemas import ID, a_date
 from app.i18n import localized
 from app.meetings.lifecycle import STATUSES
@@ -204,17 +204,5 @@ class BoardCommentOut(Stamps):
     body = fields.String(required=True)
 
 
-class HistoryEntryOut(OutputSchema):
-    """One entry of a record's history, from the audit log."""
-
-    id = fields.Integer(required=True)
-    occurred_at = fields.UtcDateTime(required=True)
-    actor = fields.Function(lambda e: e.actor.name if e.actor else None, allow_none=True,
-                            required=True)
-    channel = fields.String(required=True)
-    action = fields.String(required=True)
-    entity = fields.String(allow_none=True, required=True)
-    entity_id = fields.Integer(allow_none=True, required=True)
-    summary = fields.String(required=True)
-    changes = fields.Dict(allow_none=True, required=True, metadata={
-        "description": "Each changed field: {before, after}."})
+class HistoryEntryOut(AuditEntryOut):
+    """One entry of a record's history, from the audit log (who by name)."""
