@@ -41,6 +41,7 @@ def _build(config_override: dict | None) -> Flask:
     from app.programmes.terms import init_terms
     from app.security import init_security_headers
     from app.web.formatting import init_formatting
+    from app.web.history import init_history
 
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.config.update(load_config(Path(app.instance_path), config_override))
@@ -64,6 +65,7 @@ def _build(config_override: dict | None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_views.bp)
     init_formatting(app)
+    init_history(app)
     init_terms(app)
     init_charts(app)
     for blueprint in _web_blueprints():

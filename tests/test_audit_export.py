@@ -57,4 +57,4 @@ def test_a_commitments_page_shows_each_change_before_and_after(app, client, worl
     page = client.get(f"/commitments/{world.c_a1}").text
     section = " ".join(page.split('id="history-heading"')[1].split())
     before = history[-1]["changes"]["actions"]["before"] or "–"
-    assert f"actions: {before} → Read aloud daily" in section
+    assert f"Actions: {before} → Read aloud daily" in section

@@ -129,7 +129,7 @@ def test_a_meeting_shows_its_history_with_before_and_after(app, client, world):
     sign_in(client, world.board_a1)
     page = client.get(f"/meetings/{world.m_a1}").text
     history_html = page.split('id="meeting-history"')[1]
-    assert "place: Skolens mødelokale → Aulaen" in " ".join(history_html.split())
+    assert "Place: Skolens mødelokale → Aulaen" in " ".join(history_html.split())
     # Outsiders get nothing.
     assert client.get(f"/api/v1/meetings/{world.m_a1}/history",
                       headers=world.headers["office_b"]).status_code == 404

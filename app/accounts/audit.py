@@ -9,12 +9,15 @@ personal data (``_audit_redact_``) and the values of confidential records
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from pony.orm import Json
 
 from app.common.model import utcnow
 from app.i18n import _l
@@ -89,15 +92,28 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _values(obj, source: dict) -> dict:
-    """Column values of ``obj`` from Pony's value dict ``source`` (current or as loaded)."""
+def _values(obj, source: dict, stored: bool = False) -> dict:
+    """Column values of ``obj`` from Pony's value dict ``source`` (current or, ``stored``, as
+    loaded)."""
     values = {}
     for attr in obj._attrs_:
         if attr.is_collection or attr.name in _BOOKKEEPING or attr.name == "id":
             continue
         if attr in source:
-            values[attr.name] = source[attr]
+            value = source[attr]
+            if stored and attr.py_type is Json and isinstance(value, str):
+                # Pony keeps a JSON column as loaded in its text form: compared with the value
+                # as text, an unchanged dict would read as changed (and the log hold both forms).
+                value = _parsed_json(value)
+            values[attr.name] = value
     return values
+
+
+def _parsed_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text  # a driver that parses JSON itself gave a plain string value
 
 
 def _masked(obj, name: str, value: Any) -> Any:
@@ -122,7 +138,7 @@ def on_insert(obj) -> None:
 
 
 def on_update(obj) -> None:
-    before = _values(obj, obj._dbvals_)
+    before = _values(obj, obj._dbvals_, stored=True)
     after = _values(obj, obj._vals_)
     changed = {name for name in after if before.get(name) != after[name]}
     changed -= set(getattr(obj, "_audit_ignore_", ()))
