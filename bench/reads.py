@@ -264,7 +264,7 @@ def demo_pages(app, runs: int) -> list:
         (f"/reports?report=owner_summary&subject=owner:{owner.id}&format=html", "consultant"),
         (f"/reports/owner-summary/{owner.id}", "consultant"), ("/profile", "consultant"),
         ("/", "administrator"), ("/commitments", "administrator"),
-        (f"/public/minutes/{published.id}", "public"),
+        ("/public/", "public"), (f"/public/minutes/{published.id}", "public"),
         (f"/public/organisations/{school.id}", "public"),
         (f"/public/organisations/{owner.id}", "public"),
         (f"/public/reports/minutes/{published.id}", "public"), ("/sign-in", "public"),

@@ -356,6 +356,7 @@ ENTRIES += [
     w("POST", "/engagements/<id:engagement_id>/carry-over-open", WEB_MANAGE,
       path=p("/engagements/{x}/carry-over-open", x="engagement")),
     # Published minutes are for everyone, signed in or not.
+    w("GET", "/public/", PUBLIC, path=lambda ids: "/public/"),
     w("GET", "/public/organisations/<id:organisation_id>", PUBLIC,
       path=p("/public/organisations/{x}", x="organisation")),
     w("GET", "/public/minutes/<id:meeting_id>", PUBLIC,

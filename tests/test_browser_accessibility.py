@@ -37,6 +37,7 @@ def pages_of(app, owner_code: str) -> dict[str, str]:
             "reports": f"/reports?report=owner_summary&subject=owner:{owner.id}&format=html",
             "owner summary": f"/reports/owner-summary/{owner.id}", "profile": "/profile",
             "public organisation": f"/public/organisations/{owner.id}",
+            "public index": "/public/",
         }
         for status in ("planned", "minutes_drafted", "minutes_approved", "published"):
             meeting = select(m for m in db.Meeting if m.status == status
@@ -106,7 +107,8 @@ def test_main_pages_have_no_serious_accessibility_violations(app, new_page, engi
     problems["refused form"] = axe_violations(page)
     # Signed out: the public pages a visitor reaches.
     visitor = new_page(language)
-    for name in ("public organisation", "public minutes", "public minutes report"):
+    for name in ("public index", "public organisation", "public minutes",
+                 "public minutes report"):
         visitor.goto(paths[name])
         problems[f"{name} (signed out)"] = axe_violations(visitor)
     assert {name: found for name, found in problems.items() if found} == {}

@@ -117,7 +117,8 @@ def test_no_page_repeats_an_id_or_labels_a_missing_field(demo):
         meeting = select(m for m in db.Meeting if m.status == "published"
                          and not m.confidential).first()
         school = meeting.engagement.organisation.id
-    for path in ("/sign-in", f"/public/organisations/{school}", f"/public/minutes/{meeting.id}",
+    for path in ("/sign-in", "/public/", f"/public/organisations/{school}",
+                 f"/public/minutes/{meeting.id}",
                  "/forgot-password"):
         response = client.get(path)
         assert response.status_code == 200, path

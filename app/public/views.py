@@ -1,4 +1,5 @@
-"""Pages for everyone, without signing in: a school's published minutes.
+"""Pages for everyone, without signing in: an index of the organisations with published minutes,
+and an organisation's published minutes.
 
 Only what was published is shown, from the frozen publication (never the live minutes), and
 never a confidential meeting or a confidential commitment (they are left out when published).
@@ -6,16 +7,39 @@ never a confidential meeting or a confidential commitment (they are left out whe
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
+from marshmallow import ValidationError
 from pony.orm import desc
 
 from app.db import db
-from app.i18n import localized
+from app.i18n import _, localized
 from app.meetings.services import latest_publication
+from app.organisations.models import COUNTRIES
 from app.organisations.services import get_organisation
 from app.programmes.models import PARTIES
+from app.public.schemas import PublicSearch
+from app.public.services import published_organisations
+from app.web.forms import Form
+from app.web.pages import page
 
 bp = Blueprint("public", __name__, template_folder="templates", url_prefix="/public")
+
+
+@bp.get("/")
+def index():
+    """Where a visitor finds a school or school owner: those with published minutes, searchable
+    by name and country. A search that is not valid shows its message beside the field."""
+    raw = {key: request.args[key] for key in ("name", "country") if request.args.get(key)}
+    form = Form(values=raw)
+    try:
+        search = PublicSearch().load(raw)
+    except ValidationError as err:
+        form.errors.update(err.messages)
+        form.message = _("Please correct the fields marked below.")
+        search = {}
+    listed = page(published_organisations(**search), per_page=50)
+    return render_template("public/index.html", page=listed, form=form, countries=COUNTRIES,
+                           searched=bool(search)), 422 if form.errors else 200
 
 
 @bp.get("/organisations/<id:organisation_id>")
