@@ -39,7 +39,7 @@ FIELD_LABELS = {
     "content_type": _l("File type"),
     "corrective": _l("Corrective"),
     "due_date": _l("Due date"),
-    "duration_minutes": _l("Minutes allotted"),
+    "duration_minutes": _l("Time allotted"),
     "email": _l("Email"),
     "ends_at": _l("Ends"),
     "engagement": _l("Engagement"),
