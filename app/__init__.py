@@ -24,7 +24,7 @@ def create_app(config_override: dict | None = None) -> Flask:
         return _build(config_override)
     except StartupError as err:
         if click.get_current_context(silent=True) is not None:
-            raise click.ClickException(str(err)) from err
+            raise click.ClickException(err.for_operator()) from err
         raise
 
 
@@ -98,12 +98,12 @@ def _web_blueprints() -> list:
 
 def _require_current_schema(url, migrations_dir: str) -> None:
     """Refuse to serve on a schema older than the code (the check also proves we can connect)."""
+    from app.i18n import _l
     from app.migrate import status
 
     state = status(url, migrations_dir)
     if state["pending"]:
-        current = state["version"] or "empty"
-        raise StartupError(
-            f"The database at {url.redacted} is at schema version {current}; "
-            f"pending migrations: {', '.join(state['pending'])}. Run `flask db upgrade` first."
-        )
+        raise StartupError(_l(
+            "The database at %(database)s is at schema version %(version)s; pending "
+            "migrations: %(names)s. Run `flask db upgrade` first.", database=url.redacted,
+            version=state["version"] or _l("(empty)"), names=", ".join(state["pending"])))

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from app.db import DatabaseUrl
 from app.errors import StartupError
+from app.i18n import _l
 
 
 class BackupError(StartupError):
@@ -154,12 +155,13 @@ def restore(url: DatabaseUrl, file: Path) -> dict:
     comparison with the manifest. Raises BackupError when the result does not match it."""
     file = file.resolve()
     if not file.is_file():
-        raise BackupError(f"No backup file at {file}.")
+        raise BackupError(_l("No backup file at %(file)s.", file=file))
     manifest = json.loads(manifest_path(file).read_text()) if manifest_path(file).exists() \
         else None
     if manifest and manifest["engine"] != url.engine:
-        raise BackupError(f"{file} is a {manifest['engine']} backup; the database at "
-                          f"{url.redacted} is {url.engine}.")
+        raise BackupError(_l("%(file)s is a %(engine)s backup; the database at %(database)s "
+                             "is %(database_engine)s.", file=file, engine=manifest["engine"],
+                             database=url.redacted, database_engine=url.engine))
     if url.engine == "sqlite":
         _sqlite_restore(url, file)
     else:
@@ -170,8 +172,8 @@ def restore(url: DatabaseUrl, file: Path) -> dict:
     differing = sorted(name for name in set(manifest["tables"]) | set(restored)
                        if manifest["tables"].get(name) != restored.get(name))
     if differing:
-        raise BackupError(f"The restored database differs from the backup's manifest in: "
-                          f"{', '.join(differing)}.")
+        raise BackupError(_l("The restored database differs from the backup's manifest in: "
+                             "%(tables)s.", tables=", ".join(differing)))
     return restored
 
 
@@ -180,7 +182,7 @@ def _sqlite_restore(url: DatabaseUrl, file: Path) -> None:
     try:
         result = backup_db.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
-            raise BackupError(f"{file} is damaged: {result}.")
+            raise BackupError(_l("%(file)s is damaged: %(result)s.", file=file, result=result))
         live = sqlite3.connect(url.sqlite_path, timeout=30)
         try:
             backup_db.backup(live)  # under SQLite's locks: open connections see the result
@@ -188,7 +190,8 @@ def _sqlite_restore(url: DatabaseUrl, file: Path) -> None:
         finally:
             live.close()
     except sqlite3.DatabaseError as err:
-        raise BackupError(f"{file} is not a SQLite backup: {err}.") from err
+        raise BackupError(_l("%(file)s is not a SQLite backup: %(reason)s.", file=file,
+                             reason=str(err))) from err
     finally:
         backup_db.close()
 
@@ -222,9 +225,11 @@ def pg_tool(name: str, server_major: int) -> str:
         candidates.append((server_major, found))
     usable = sorted(c for c in candidates if c[0] >= server_major)
     if not usable:
-        raise BackupError(f"{name} {server_major} or newer is needed for a PostgreSQL "
-                          f"{server_major} server: apt-get install postgresql-client-"
-                          f"{server_major} (or postgresql).")
+        install = f"apt-get install postgresql-client-{server_major}"
+        raise BackupError(_l("%(tool)s %(version)s or newer is needed for a PostgreSQL "
+                             "%(version)s server: %(install)s (or postgresql).", tool=name,
+                             version=server_major,
+                             install=install))
     return usable[-1][1]
 
 
@@ -242,4 +247,5 @@ def _run_pg_tool(name: str, server_major: int, url: DatabaseUrl, args: list[str]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
-        raise BackupError(f"{name} failed ({result.returncode}): {detail}")
+        raise BackupError(_l("%(tool)s failed (%(status)s): %(detail)s", tool=name,
+                             status=result.returncode, detail=detail))

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 from pony.orm import db_session
 
 from app.accounts.audit import audit_context
+from app.common.commands import AppCommandGroup, Command, Group
 from app.config import PROJECT_ROOT, load_config
 from app.db import DatabaseUrl
 from app.errors import StartupError
-from app.i18n import _, ngettext, terminal_context
+from app.i18n import N_, _, ngettext, terminal_context
 
 
 def _configured_url() -> tuple[DatabaseUrl, dict]:
@@ -56,12 +57,12 @@ def in_terminal_language(func):
 
 # --- flask db -----------------------------------------------------------------------------
 
-@click.group("db", help="Apply and inspect the database migrations.")
+@click.group("db", cls=Group, help=N_("Apply and inspect the database migrations."))
 def db_cli() -> None:
     pass
 
 
-@db_cli.command("upgrade", help="Apply every pending migration (safe to run again).")
+@db_cli.command("upgrade", help=N_("Apply every pending migration (safe to run again)."))
 @in_terminal_language
 def db_upgrade() -> None:
     from app.migrate import upgrade
@@ -70,7 +71,7 @@ def db_upgrade() -> None:
         url, config = _configured_url()
         applied = upgrade(url, config["MIGRATIONS_DIR"])
     except StartupError as err:
-        raise click.ClickException(str(err)) from err
+        raise click.ClickException(err.for_operator()) from err
     if applied:
         click.echo(ngettext("Applied %(num)d migration to %(database)s: %(names)s",
                             "Applied %(num)d migrations to %(database)s: %(names)s",
@@ -79,7 +80,7 @@ def db_upgrade() -> None:
         click.echo(_("%(database)s is up to date.", database=url.redacted))
 
 
-@db_cli.command("status", help="Show the schema version and pending migrations.")
+@db_cli.command("status", help=N_("Show the schema version and pending migrations."))
 @in_terminal_language
 def db_status() -> None:
     from app.migrate import status
@@ -88,15 +89,16 @@ def db_status() -> None:
         url, config = _configured_url()
         state = status(url, config["MIGRATIONS_DIR"])
     except StartupError as err:
-        raise click.ClickException(str(err)) from err
+        raise click.ClickException(err.for_operator()) from err
     click.echo(_("database: %(database)s", database=url.redacted))
     click.echo(_("schema version: %(version)s", version=state["version"] or _("(empty)")))
     click.echo(_("pending: %(names)s", names=", ".join(state["pending"]) or _("none")))
 
 
-@db_cli.command("backup", help="Back up the database to FILE while it is in use "
-                "(SQLite online backup; pg_dump for PostgreSQL), with a manifest of row "
-                "counts and checksums per table in FILE.manifest.json.")
+@db_cli.command("backup", help=N_(
+    "Back up the database to FILE while it is in use (SQLite online backup; pg_dump for "
+    "PostgreSQL), with a manifest of row counts and checksums per table in "
+    "FILE.manifest.json."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @in_terminal_language
 def db_backup(file: Path) -> None:
@@ -106,16 +108,16 @@ def db_backup(file: Path) -> None:
         url, _config = _configured_url()
         manifest = backup(url, file)
     except StartupError as err:
-        raise click.ClickException(str(err)) from err
+        raise click.ClickException(err.for_operator()) from err
     rows = sum(table["rows"] for table in manifest["tables"].values())
     click.echo(_("Backed up %(database)s to %(file)s: %(tables)s tables, %(rows)s rows.",
                  database=url.redacted, file=file, tables=len(manifest["tables"]), rows=rows))
 
 
-@db_cli.command("restore", help="Replace the database's contents with the backup in FILE, "
-                "then check every table against the backup's manifest.")
+@db_cli.command("restore", help=N_("Replace the database's contents with the backup in FILE, "
+                                   "then check every table against the backup's manifest."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @in_terminal_language
 def db_restore(file: Path, yes: bool) -> None:
     from app.backup import restore
@@ -127,7 +129,7 @@ def db_restore(file: Path, yes: bool) -> None:
                             database=url.redacted, file=file), abort=True)
         restored = restore(url, file)
     except StartupError as err:
-        raise click.ClickException(str(err)) from err
+        raise click.ClickException(err.for_operator()) from err
     if restored:
         rows = sum(table["rows"] for table in restored.values())
         click.echo(_("Restored %(file)s into %(database)s: %(tables)s tables, %(rows)s rows, "
@@ -140,7 +142,8 @@ def db_restore(file: Path, yes: bool) -> None:
 
 # --- flask translate ----------------------------------------------------------------------
 
-@click.group("translate", help="Extract, update and compile the translation catalogs.")
+@click.group("translate", cls=Group,
+             help=N_("Extract, update and compile the translation catalogs."))
 def translate_cli() -> None:
     pass
 
@@ -154,39 +157,47 @@ def _pybabel(*args: str) -> None:
 LOCALES = PROJECT_ROOT / "locales"
 
 
-@translate_cli.command("extract", help="Collect marked strings into locales/messages.pot.")
+@translate_cli.command("extract",
+                       help=N_("Collect marked strings into locales/messages.pot."))
+@in_terminal_language
 def translate_extract() -> None:
     _pybabel("extract", "-F", str(LOCALES / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+             "-k", "N_",
              "--no-location", "--sort-output", "--project", "Nordialog",
              "--copyright-holder", "Nordialog", "-o", str(LOCALES / "messages.pot"),
              str(PROJECT_ROOT / "app"))
-    click.echo("Wrote locales/messages.pot")
+    click.echo(_("Wrote %(file)s", file="locales/messages.pot"))
 
 
-@translate_cli.command("update", help="Extract, then merge new strings into da, nb and sv.")
+@translate_cli.command("update", help=N_("Extract, then merge new strings into da, nb and sv."))
 @click.pass_context
+@in_terminal_language
 def translate_update(ctx: click.Context) -> None:
     ctx.invoke(translate_extract)
     # The catalogs are wrapped at 100 columns; the default (76) would rewrap every entry.
     _pybabel("update", "-i", str(LOCALES / "messages.pot"), "-d", str(LOCALES), "-w", "100",
              "--no-fuzzy-matching", "--ignore-obsolete")
-    click.echo("Updated da, nb and sv; translate the new empty entries, then compile.")
+    click.echo(_("Updated da, nb and sv; translate the new empty entries, then compile."))
 
 
-@translate_cli.command("compile", help="Compile the catalogs to .mo files.")
+@translate_cli.command("compile", help=N_("Compile the catalogs to .mo files."))
+@in_terminal_language
 def translate_compile() -> None:
     from app.i18n import compile_catalogs
 
     compiled = compile_catalogs(LOCALES, force=True)
-    click.echo(f"Compiled: {', '.join(compiled) or 'nothing'}")
+    click.echo(_("Compiled: %(languages)s", languages=", ".join(compiled) or _("nothing")))
 
 
 # --- flask demo ---------------------------------------------------------------------------
 
-@click.command("demo", help="Migrate, load the programmes and demo data, and serve Nordialog.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--no-serve", is_flag=True, help="Set up the database and stop.")
+@click.command("demo", cls=Command,
+               help=N_("Migrate, load the programmes and demo data, and serve Nordialog."))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help=N_("The address to serve on."))
+@click.option("--port", default=5000, show_default=True, type=int,
+              help=N_("The port to serve on."))
+@click.option("--no-serve", is_flag=True, help=N_("Set up the database and stop."))
 def demo_cli(host: str, port: int, no_serve: bool) -> None:
     from werkzeug.serving import run_simple
 
@@ -200,7 +211,7 @@ def demo_cli(host: str, port: int, no_serve: bool) -> None:
         upgrade(url, config["MIGRATIONS_DIR"])
         app = create_app()
     except StartupError as err:
-        raise click.ClickException(str(err)) from err
+        raise click.ClickException(err.for_operator()) from err
     with app.app_context():
         with audit_context(None, "cli"), db_session:
             programmes = load_programmes(Path(app.config["SEED_DIR"]))
@@ -217,16 +228,16 @@ def demo_cli(host: str, port: int, no_serve: bool) -> None:
 # --- flask seed (app-bound) ---------------------------------------------------------------
 
 def register(app: Flask) -> None:
-    seed = AppGroup("seed", help="Load programmes and demo data (idempotent).")
+    seed = AppCommandGroup("seed", help=N_("Load programmes and demo data (idempotent)."))
 
-    @seed.command("programmes", help="Load or update the programmes in seed/.")
+    @seed.command("programmes", help=N_("Load or update the programmes in seed/."))
     @in_db_session
     def seed_programmes() -> None:
         from app.seeding.programmes import load_programmes
 
         click.echo(load_programmes(Path(current_app.config["SEED_DIR"])).summary())
 
-    @seed.command("demo", help="Load the demo owners, schools and their cycles.")
+    @seed.command("demo", help=N_("Load the demo owners, schools and their cycles."))
     @in_db_session
     def seed_demo() -> None:
         from app.seeding.demo import load_demo
@@ -235,13 +246,17 @@ def register(app: Flask) -> None:
         load_programmes(Path(current_app.config["SEED_DIR"]))
         click.echo(load_demo(Path(current_app.config["SEED_DIR"])).summary())
 
-    @seed.command("synthetic", help="Load a synthetic national-scale dataset (reproducible "
-                  "by seed); full size is 8,150 schools and 10 school years.")
-    @click.option("--schools", default=8150, show_default=True, type=click.IntRange(1, 20000))
-    @click.option("--years", default=10, show_default=True, type=click.IntRange(1, 20))
-    @click.option("--seed", "seed_value", default=1, show_default=True, type=int)
+    @seed.command("synthetic", help=N_("Load a synthetic national-scale dataset (reproducible "
+                                       "by seed); full size is 8,150 schools and 10 school "
+                                       "years."))
+    @click.option("--schools", default=8150, show_default=True, type=click.IntRange(1, 20000),
+                  help=N_("How many schools."))
+    @click.option("--years", default=10, show_default=True, type=click.IntRange(1, 20),
+                  help=N_("How many school years, up to the date of --today."))
+    @click.option("--seed", "seed_value", default=1, show_default=True, type=int,
+                  help=N_("The same seed gives the same data."))
     @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                  help="The date the data is built up to (default: today).")
+                  help=N_("The date the data is built up to (default: today)."))
     @with_appcontext
     @in_db_session
     def seed_synthetic(schools: int, years: int, seed_value: int, today) -> None:
@@ -258,7 +273,7 @@ def register(app: Flask) -> None:
                 for _owner in owners:
                     pass
         except SeedError as err:
-            raise click.ClickException(str(err)) from err
+            raise click.ClickException(err.for_operator()) from err
         summary = (f"Synthetic dataset (seed {seed_value}, {schools} schools, {years} school "
                    "years): ") + ", ".join(
             f"{table}: {count}" for table, count in load.counts.items())

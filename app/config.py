@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 from app.errors import StartupError
+from app.i18n import _l
 
 #: The checkout's root: migrations/, locales/ and seed/ live beside the app package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,9 +30,8 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
     override = dict(override or {})
     env = override.get("NORDIALOG_ENV") or os.environ.get("NORDIALOG_ENV", "development")
     if env not in ENVIRONMENTS:
-        raise StartupError(
-            f"NORDIALOG_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}."
-        )
+        raise StartupError(_l("NORDIALOG_ENV must be one of %(choices)s, not %(value)s.",
+                              choices=", ".join(ENVIRONMENTS), value=repr(env)))
     config: dict = {
         "NORDIALOG_ENV": env,
         "DATABASE_URL": os.environ.get("DATABASE_URL")
@@ -68,14 +68,11 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
     }
     config.update(override)
     if config["SMTP_TLS"] not in SMTP_TLS_MODES:
-        raise StartupError(
-            f"NORDIALOG_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, "
-            f"not {config['SMTP_TLS']!r}."
-        )
+        raise StartupError(_l("NORDIALOG_SMTP_TLS must be one of %(choices)s, not %(value)s.",
+                              choices=", ".join(SMTP_TLS_MODES), value=repr(config["SMTP_TLS"])))
     if "@" not in str(config["MAIL_FROM"]).strip("@"):
-        raise StartupError(
-            f"NORDIALOG_MAIL_FROM must be an e-mail address, not {config['MAIL_FROM']!r}."
-        )
+        raise StartupError(_l("NORDIALOG_MAIL_FROM must be an e-mail address, not %(value)s.",
+                              value=repr(config["MAIL_FROM"])))
     if "SECRET_KEY" not in override:
         config["SECRET_KEY"] = _secret_key(env, instance_path)
     return config
@@ -84,21 +81,23 @@ def load_config(instance_path: Path, override: dict | None = None) -> dict:
 def _positive(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip() or str(default)
     if not value.isdigit() or int(value) < 1:
-        raise StartupError(f"{name} must be a whole number of at least 1, not {value!r}.")
+        raise StartupError(_l("%(name)s must be a whole number of at least 1, not %(value)s.",
+                              name=name, value=repr(value)))
     return int(value)
 
 
 def _count(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip() or str(default)
     if not value.isdigit() or int(value) > 5:
-        raise StartupError(f"{name} must be the number of proxies in front (0 to 5), "
-                           f"not {value!r}.")
+        raise StartupError(_l("%(name)s must be the number of proxies in front (0 to 5), not "
+                              "%(value)s.", name=name, value=repr(value)))
     return int(value)
 
 
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
-        raise StartupError(f"NORDIALOG_SMTP_PORT must be a port number, not {value!r}.")
+        raise StartupError(_l("NORDIALOG_SMTP_PORT must be a port number, not %(value)s.",
+                              value=repr(value)))
     return int(value)
 
 
@@ -108,7 +107,7 @@ def _secret_key(env: str, instance_path: Path) -> str:
         return from_env
     if env == "production":
         raise StartupError(
-            "SECRET_KEY must be set in the environment when NORDIALOG_ENV=production."
+            _l("SECRET_KEY must be set in the environment when NORDIALOG_ENV=production.")
         )
     # Local use: generate once and keep it, so signed-in sessions survive a restart.
     key_file = instance_path / "secret_key"

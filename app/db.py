@@ -18,6 +18,7 @@ from pony.orm.core import OptimisticCheckError, TransactionIntegrityError
 from werkzeug.local import LocalProxy
 
 from app.errors import StartupError, error_response
+from app.i18n import _l
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +38,17 @@ class DatabaseUrl:
         if scheme == "sqlite":
             path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
             if not path or path == ":memory:":
-                raise StartupError(
-                    "DATABASE_URL for SQLite must name a file, e.g. "
-                    "sqlite:///instance/nordialog.sqlite3 (an in-memory database would be a "
-                    "different database in every thread)."
-                )
+                raise StartupError(_l(
+                    "DATABASE_URL for SQLite must name a file, e.g. %(example)s (an in-memory "
+                    "database would be a different database in every thread).",
+                    example="sqlite:///instance/nordialog.sqlite3"))
             return cls("sqlite", url)
         if scheme in ("postgresql", "postgres"):
             return cls("postgresql", "postgresql" + url[len(scheme):])
-        raise StartupError(
-            f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://."
-        )
+        given = scheme + "://"
+        raise StartupError(_l("DATABASE_URL must start with %(sqlite)s or %(postgresql)s, not "
+                              "%(scheme)s.", sqlite="sqlite:///", postgresql="postgresql://",
+                              scheme=given))
 
     @property
     def sqlite_path(self) -> str:
@@ -121,12 +122,11 @@ def open_database(url: DatabaseUrl) -> Database:
     except Exception as err:  # noqa: BLE001 - any driver error becomes one clear message
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         if "does not exist" in reason or "no such table" in reason.lower():
-            hint = " Run `flask db upgrade` first."
-        else:
-            hint = ""
-        raise StartupError(
-            f"Cannot use the database at {url.redacted}: {reason}.{hint}"
-        ) from err
+            raise StartupError(_l("Cannot use the database at %(database)s: %(reason)s. Run "
+                                  "`flask db upgrade` first.", database=url.redacted,
+                                  reason=reason)) from err
+        raise StartupError(_l("Cannot use the database at %(database)s: %(reason)s.",
+                              database=url.redacted, reason=reason)) from err
     return database
 
 

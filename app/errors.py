@@ -19,7 +19,17 @@ log = logging.getLogger(__name__)
 
 
 class StartupError(Exception):
-    """The service cannot start (bad configuration, unreachable database). Shown as is."""
+    """The service cannot start (bad configuration, unreachable database).
+
+    Its message is marked with ``_l``: ``str()`` reads it in the current language, and
+    ``for_operator()`` in the terminal's language even where no app exists (yet) to say it.
+    """
+
+    def for_operator(self) -> str:
+        from app.i18n import terminal_context
+
+        with terminal_context():
+            return str(self)
 
 
 class DomainError(Exception):

@@ -41,8 +41,15 @@ _ALIASES = {
 
 _ = gettext
 _l = lazy_gettext
-__all__ = ["_", "_l", "ngettext", "pgettext", "LANGUAGES", "normalize_language", "localized",
-           "terminal_language", "terminal_context"]
+__all__ = ["_", "_l", "N_", "ngettext", "pgettext", "LANGUAGES", "normalize_language",
+           "localized", "terminal_language", "terminal_context"]
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools know
+    """Mark ``message`` for the catalogs and return it unchanged: for text a library keeps as a
+    plain string (a command's help, which click cleans up when it is declared) and that is
+    looked up with ``_`` where it is shown."""
+    return message
 
 #: Where an operator's terminal says which language it reads, strongest first (POSIX order:
 #: LC_ALL overrides LC_MESSAGES, which overrides LANG).

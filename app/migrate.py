@@ -15,6 +15,7 @@ from yoyo import get_backend, read_migrations
 
 from app.db import DatabaseUrl
 from app.errors import StartupError
+from app.i18n import _l
 
 
 def migrations_dir(base: str | Path, engine: str) -> Path:
@@ -39,7 +40,8 @@ def _backend(url: DatabaseUrl):
         backend = get_backend(_backend_uri(url))
     except Exception as err:  # noqa: BLE001 - driver errors become one clear message
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise StartupError(f"Cannot reach the database at {url.redacted}: {reason}") from err
+        raise StartupError(_l("Cannot reach the database at %(database)s: %(reason)s",
+                              database=url.redacted, reason=reason)) from err
     try:
         yield backend
     finally:

@@ -15,5 +15,5 @@ APP_LOAD_ERROR = 4  # gunicorn.arbiter.Arbiter.APP_LOAD_ERROR: halts the master
 try:
     application = create_app()
 except StartupError as err:
-    print(f"nordialog: {err}", file=sys.stderr, flush=True)
+    print(f"nordialog: {err.for_operator()}", file=sys.stderr, flush=True)
     sys.exit(APP_LOAD_ERROR)

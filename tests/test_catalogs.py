@@ -20,7 +20,7 @@ def catalog(language: str):
 def source_messages() -> set[str]:
     """Every string marked for translation in the code and templates, extracted as Babel does."""
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+    keywords = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None,
                 "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(

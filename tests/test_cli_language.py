@@ -102,6 +102,39 @@ def test_work_speaks_the_persons_language_with_the_schools_local_time(app, runne
     assert "Forsinket: 0" in office.stdout
 
 
+def test_token_states_in_the_terminals_language(app, runner):
+    """Active, expired by its date, revoked by a person: each said in Danish, not as a code."""
+    from app.accounts import services
+    from app.common.model import utcnow
+
+    with app.app_context(), db_session:
+        user = services.create_user(email="tokens@example.test", name="Tove")
+        services.issue_token(user, "Live")
+        services.issue_token(user, "Old", expires_at=utcnow() - timedelta(days=1))
+        services.revoke_token(services.issue_token(user, "Gone").token)
+        commit()
+    with app.app_context():  # as `flask` runs it
+        listed = runner.invoke(args=["tokens", "list", "tokens@example.test"],
+                               env=terminal(LANG="da_DK.UTF-8"))
+    assert listed.exit_code == 0, listed.output
+    states = [line.split("\t")[-1] for line in listed.stdout.splitlines()]
+    assert states == ["aktiv", "udløbet", "tilbagekaldt"]
+
+
+def test_outbox_states_and_kinds_in_the_terminals_language(app, runner):
+    from app.notify import outbox
+
+    with app.app_context(), db_session:
+        outbox.enqueue(kind="digest", recipient="someone@example.test", language="sv",
+                       subject="S", body="B", dedupe_key="cli-language")
+        commit()
+    status = runner.invoke(args=["reminders", "status"], env=terminal(LANG="sv_SE.UTF-8"))
+    assert status.exit_code == 0, status.output
+    counts, message = status.stdout.splitlines()[:2]
+    assert counts == "I kö: 1  Skickat: 0  Misslyckades: 0  Överhoppat: 0"
+    assert message.split("\t")[1:3] == ["I kö", "Veckosammanfattning"]
+
+
 @pytest.fixture
 def migrated_url(engine, tmp_path):
     if engine == "postgresql":

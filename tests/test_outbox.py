@@ -211,7 +211,7 @@ def test_flask_reminders_send_and_status(configured, smtp):
     assert result.exit_code == 0, result.output
     assert "sent " in result.output
     status = runner.invoke(args=["reminders", "status"])
-    assert status.exit_code == 0 and "sent:" in status.output
+    assert status.exit_code == 0 and "Sent: " in status.output
     smtp.stop()
     with configured.app_context(), db_session:
         queue(1)

@@ -15,10 +15,11 @@ import click
 from app.accounts import services
 from app.accounts.audit import audit_context
 from app.accounts.roles import ROLES
+from app.common.commands import Group
 from app.common.model import utcnow
 from app.db import db
 from app.errors import DomainError
-from app.i18n import _
+from app.i18n import N_, _, _l
 from app.organisations.services import find_by_code, get_organisation
 
 
@@ -67,24 +68,32 @@ def _organisation(reference: str | None):
     return found
 
 
-users = click.Group("users", help="Create accounts and assign roles.")
-tokens = click.Group("tokens", help="Issue and revoke personal API tokens.")
-audit_group = click.Group("audit", help="Export the audit log.")
+#: The copies of a person's name that pseudonymizing replaces (app.accounts.privacy).
+COPIES = {
+    "follow_ups": _l("follow-ups"),
+    "commitment_events": _l("entries in commitments' history"),
+    "participants": _l("meeting participants"),
+}
+
+users = Group("users", help=N_("Create accounts and assign roles."))
+tokens = Group("tokens", help=N_("Issue and revoke personal API tokens."))
+audit_group = Group("audit", help=N_("Export the audit log."))
 
 
-@users.command("create")
+@users.command("create", help=N_("Create an account for EMAIL."))
 @click.argument("email")
-@click.option("--name", required=True, help="The person's name as others see it.")
-@click.option("--language", type=click.Choice(["en", "da", "nb", "sv"]), default=None)
+@click.option("--name", required=True, help=N_("The person's name as others see it."))
+@click.option("--language", type=click.Choice(["en", "da", "nb", "sv"]), default=None,
+              help=N_("The language Nordialog speaks to the person (default: their browser's)."))
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="At least 12 characters (prompted when not given).")
+              help=N_("At least 12 characters (prompted when not given)."))
 @command_transaction
 def users_create(email, name, language, password):
     user = services.create_user(email=email, name=name, password=password, language=language)
     click.echo(_("Created %(email)s.", email=user.email))
 
 
-@users.command("list")
+@users.command("list", help=N_("List every account with its roles (tab-separated)."))
 @command_transaction
 def users_list():
     for user in db.User.select().order_by(lambda u: u.email):
@@ -94,20 +103,19 @@ def users_list():
         click.echo(f"{user.id}\t{user.email}\t{user.name}{state}\t{roles}")
 
 
-@users.command("assign")
+@users.command("assign", help=N_("Give EMAIL the ROLE in ORGANISATION (an id or COUNTRY:code)."))
 @click.argument("email")
 @click.argument("role", type=click.Choice(sorted(ROLES)))
 @click.argument("organisation", required=False)
 @command_transaction
 def users_assign(email, role, organisation):
-    """Give EMAIL the ROLE in ORGANISATION (an id or COUNTRY:code)."""
     assignment = services.assign_role(_user(email), role, _organisation(organisation))
     where = assignment.organisation.name if assignment.organisation else _("the installation")
     click.echo(_("%(email)s is now %(role)s in %(where)s.", email=email, role=ROLES[role],
                  where=where))
 
 
-@users.command("unassign")
+@users.command("unassign", help=N_("Take the ROLE in ORGANISATION away from EMAIL."))
 @click.argument("email")
 @click.argument("role", type=click.Choice(sorted(ROLES)))
 @click.argument("organisation", required=False)
@@ -121,7 +129,7 @@ def users_unassign(email, role, organisation):
     click.echo(_("Role removed."))
 
 
-@users.command("deactivate")
+@users.command("deactivate", help=N_("Stop EMAIL from signing in and revoke their tokens."))
 @click.argument("email")
 @command_transaction
 def users_deactivate(email):
@@ -132,28 +140,30 @@ def users_deactivate(email):
     click.echo(_("%(email)s can no longer sign in; their tokens are revoked.", email=email))
 
 
-@users.command("pseudonymize")
+@users.command("pseudonymize", help=N_(
+    "Replace a deactivated user's name, e-mail and password by a pseudonym (the audit log "
+    "keeps its entries, which refer to the user by id)."))
 @click.argument("email")
 @command_transaction
 def users_pseudonymize(email):
-    """Replace a deactivated user's name, e-mail and password by a pseudonym (the audit log
-    keeps its entries, which refer to the user by id)."""
     from app.accounts.privacy import pseudonymize_user
 
     user = _user(email)
     replaced = pseudonymize_user(user)
-    copies = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in replaced.items())
+    copies = ", ".join(_("%(label)s: %(count)s", label=COPIES[kind], count=count)
+                       for kind, count in replaced.items())
     click.echo(_("%(email)s is now %(name)s (%(address)s); name replaced in %(copies)s.",
                  email=email, name=user.name, address=user.email, copies=copies))
 
 
-@tokens.command("issue")
+@tokens.command("issue", help=N_(
+    "Issue a token named NAME for EMAIL. It is printed once and cannot be shown again."))
 @click.argument("email")
 @click.argument("name")
-@click.option("--expires-days", type=click.IntRange(1, 3650), default=None)
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None,
+              help=N_("The token stops working after this many days (default: never)."))
 @command_transaction
 def tokens_issue(email, name, expires_days):
-    """Issue a token named NAME for EMAIL. It is printed once and cannot be shown again."""
     expires = utcnow() + timedelta(days=expires_days) if expires_days else None
     issued = services.issue_token(_user(email), name, expires_at=expires)
     click.echo(issued.secret)
@@ -161,16 +171,18 @@ def tokens_issue(email, name, expires_days):
                  prefix=issued.token.prefix, email=email), err=True)
 
 
-@tokens.command("list")
+@tokens.command("list", help=N_("List the tokens of EMAIL and whether each still works "
+                                  "(tab-separated)."))
 @click.argument("email")
 @command_transaction
 def tokens_list(email):
+    now = utcnow()
     for token in sorted(_user(email).tokens, key=lambda t: t.id):
-        state = "revoked" if token.revoked_at else "active"
+        state = services.TOKEN_STATES[services.token_state(token, now)]
         click.echo(f"{token.id}\t{token.prefix}...\t{token.name}\t{state}")
 
 
-@tokens.command("revoke")
+@tokens.command("revoke", help=N_("Revoke the token with the id TOKEN_ID."))
 @click.argument("token_id", type=int)
 @command_transaction
 def tokens_revoke(token_id):
@@ -199,12 +211,13 @@ def audit_rows(since: date | None):
         }
 
 
-@audit_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@audit_group.command("export", help=N_("Write the audit log to standard output, oldest first."))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl",
+              show_default=True, help=N_("CSV, or one JSON object per line."))
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help=N_("Only entries from this date on."))
 @command_transaction
 def audit_export(fmt, since):
-    """Write the audit log to standard output, oldest first."""
     rows = audit_rows(since.date() if since else None)
     if fmt == "jsonl":
         for row in rows:

@@ -17,7 +17,7 @@ from app.accounts.roles import ROLE_ORGANISATION_KINDS, ROLES
 from app.common.model import utcnow
 from app.db import db
 from app.errors import Conflict, DomainError, InvalidInput, NotFound
-from app.i18n import LANGUAGES, _
+from app.i18n import LANGUAGES, _, _l
 
 MIN_PASSWORD_LENGTH = 12
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -201,6 +201,24 @@ def issue_token(user, name: str, *, expires_at: datetime | None = None) -> Issue
     token = db.ApiToken(user=user, name=name.strip(), token_hash=_token_hash(secret),
                         prefix=secret[:12], expires_at=expires_at)
     return IssuedToken(token, secret)
+
+
+#: What a token's holder can still do with it, as the reader reads it.
+TOKEN_STATES = {
+    "active": _l("active"),
+    "expired": _l("expired"),
+    "revoked": _l("revoked"),
+}
+
+
+def token_state(token, now: datetime | None = None) -> str:
+    """``revoked`` (by a person), ``expired`` (by its date) or ``active``: a key of
+    TOKEN_STATES."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= (now or utcnow()):
+        return "expired"
+    return "active"
 
 
 def revoke_token(token) -> None:

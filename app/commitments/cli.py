@@ -7,33 +7,35 @@ operator's terminal is not a reader with a role: confidential titles are shown a
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from app.accounts.access import principal_for
 from app.accounts.cli import _organisation, _user, command_transaction
 from app.commitments import services
 from app.commitments.tracking import evaluate, overdue_filter
+from app.common.commands import AppCommandGroup, Command
 from app.db import db
 from app.engagements.services import get_engagement
-from app.i18n import _, ngettext, normalize_language, terminal_language
+from app.i18n import N_, _, ngettext, normalize_language, terminal_language
 from app.organisations.today import as_of, local_today
 
-commitments = AppGroup("commitments", help="Overdue commitments and carrying them over.")
+commitments = AppCommandGroup("commitments",
+                              help=N_("Overdue commitments and carrying them over."))
 
 
 def _title(item) -> str:
     return "[" + _("Confidential") + "]" if item.confidential else item.title
 
 
-@commitments.command("overdue")
+@commitments.command("overdue", help=N_(
+    "List open commitments past their due date, longest overdue first (tab-separated)."))
 @click.option("--within", "within", default=None,
-              help="Only under this organisation (an id or COUNTRY:code).")
+              help=N_("Only under this organisation (an id or COUNTRY:code)."))
 @click.option("--as-of", "as_of_day", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="As on this date everywhere (default: each organisation's today).")
+              help=N_("As on this date everywhere (default: each organisation's today)."))
 @command_transaction
 def overdue(within, as_of_day):
-    """List open commitments past their due date, longest overdue first (tab-separated)."""
     today = as_of(as_of_day.date()) if as_of_day else local_today()
     query = overdue_filter(today).apply(db.Commitment.select())
     organisation = _organisation(within)
@@ -53,15 +55,15 @@ def overdue(within, as_of_day):
     click.echo(ngettext("%(num)d overdue.", "%(num)d overdue.", count), err=True)
 
 
-@commitments.command("carry-over")
+@commitments.command("carry-over", help=N_(
+    "Carry the open commitments of engagement PREVIOUS_ID over into engagement INTO_ID."))
 @click.argument("previous_id", type=int)
 @click.argument("into_id", type=int)
 @click.option("--due-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="New due date for those due before the next cycle starts.")
-@click.option("--reason", default="", help="Recorded in each commitment's history.")
+              help=N_("New due date for those due before the next cycle starts."))
+@click.option("--reason", default="", help=N_("Recorded in each commitment's history."))
 @command_transaction
 def carry_over(previous_id, into_id, due_date, reason):
-    """Carry the open commitments of engagement PREVIOUS_ID into engagement INTO_ID."""
     carried = services.carry_over_open(get_engagement(previous_id), get_engagement(into_id),
                                        due_date=due_date.date() if due_date else None,
                                        reason=reason)
@@ -72,15 +74,15 @@ def carry_over(previous_id, into_id, due_date, reason):
                err=True)
 
 
-@click.command("work")
-@click.argument("email")
+@click.command("work", cls=Command, help=N_(
+    "Show what waits for the person with EMAIL (as \"My work\" shows it to them: in their "
+    "language, else the terminal's, with meetings at the school's local time)."))
 @click.option("--weeks", type=click.IntRange(1, 52), default=4, show_default=True,
-              help="How far ahead meetings count as to prepare.")
+              help=N_("How far ahead meetings count as to prepare."))
+@click.argument("email")
 @with_appcontext
 @command_transaction
 def work(email, weeks):
-    """Show what waits for the person with EMAIL (as "My work" shows it to them: in their
-    language, else the terminal's, with meetings at the school's local time)."""
     user = _user(email)
     with force_locale(normalize_language(user.language) or terminal_language()):
         for heading, lines in _work_sections(user, weeks):

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.accounts.access import principal_for
 from app.accounts.cli import _user, command_transaction
-from app.i18n import _, ngettext
+from app.common.commands import AppCommandGroup
+from app.i18n import N_, _, ngettext
 from app.indicators.importing import ImportRefused, import_observations
 from app.indicators.presets import get_preset, presets
 from app.indicators.reading import Table, Unreadable
 
-indicators = AppGroup("indicators", help="Indicator observations.")
+indicators = AppCommandGroup("indicators", help=N_("Indicator observations."))
 
 
 class _Bars:
@@ -36,16 +36,17 @@ class _Bars:
         self.bar.__exit__(None, None, None)
 
 
-@indicators.command("import")
+@indicators.command("import", help=N_(
+    "Import observations from FILE (CSV or XLSX): every row is checked first, then all are "
+    "written or none."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--preset", "preset_key", default=None, type=click.Choice(list(presets())),
-              help="Column layout of the file (default: the documented long format).")
-@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+              help=N_("Column layout of the file (default: the documented long format)."))
+@click.option("--dry-run", is_flag=True, help=N_("Check every row and report; write nothing."))
 @click.option("--as", "as_email", default=None,
-              help="Import with this person's access (default: every organisation).")
+              help=N_("Import with this person's access (default: every organisation)."))
 @command_transaction
 def import_command(file: Path, preset_key: str | None, dry_run: bool, as_email: str | None):
-    """Import observations: every row is checked first, then all are written or none."""
     preset = get_preset(preset_key)
     principal = principal_for(_user(as_email)) if as_email else None
     try:

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from pony.orm import db_session
 
 from app.accounts.audit import audit_context
-from app.i18n import _, ngettext
+from app.common.commands import AppCommandGroup
+from app.i18n import N_, _, ngettext
 from app.notify import outbox, reminders
 from app.notify.mailer import Mailer
 
-group = AppGroup("reminders", help="E-mail reminders and digests through the outbox.")
+group = AppCommandGroup("reminders",
+                        help=N_("E-mail reminders and digests through the outbox."))
 
 
-@group.command("send")
-@click.option("--digest", is_flag=True, help="Also queue this week's digest for each person.")
-@click.option("--no-plan", is_flag=True, help="Only send what is queued; queue nothing new.")
-@click.option("--limit", default=500, show_default=True, help="Send at most this many.")
+@group.command("send", help=N_(
+    "Queue today's reminders, then send every queued message whose time has come.\n\n"
+    "Exits with status 1 when the mail server could not be reached (what was not sent stays "
+    "queued for the next run)."))
+@click.option("--digest", is_flag=True,
+              help=N_("Also queue this week's digest for each person."))
+@click.option("--no-plan", is_flag=True,
+              help=N_("Only send what is queued; queue nothing new."))
+@click.option("--limit", default=500, show_default=True, help=N_("Send at most this many."))
 def send(digest: bool, no_plan: bool, limit: int) -> None:
-    """Queue today's reminders, then send every queued message whose time has come.
-
-    Exits with status 1 when the mail server could not be reached (what was not sent stays
-    queued for the next run)."""
     with audit_context(None, "cli"):
         if not no_plan:
             with db_session:
@@ -46,15 +48,18 @@ def send(digest: bool, no_plan: bool, limit: int) -> None:
             len(planned.problems)))
 
 
-@group.command("status")
-@click.option("--state", type=click.Choice(list(outbox.STATES)), default=None)
-@click.option("--limit", default=20, show_default=True)
+@group.command("status", help=N_("Counts per state and the latest messages (tab-separated)."))
+@click.option("--state", type=click.Choice(list(outbox.STATES)), default=None,
+              help=N_("Only the messages in this state."))
+@click.option("--limit", default=20, show_default=True,
+              help=N_("Show at most this many messages."))
 def status(state: str | None, limit: int) -> None:
-    """Counts per state and the latest messages (tab-separated)."""
     with db_session:
-        click.echo("  ".join(f"{name}: {count}" for name, count in outbox.counts().items()))
+        click.echo("  ".join(_("%(label)s: %(count)s", label=outbox.STATES[name], count=count)
+                             for name, count in outbox.counts().items()))
         for m in outbox.recent(limit, state):
-            click.echo(f"{m.id}\t{m.state}\t{m.kind}\t{m.attempts}\t"
+            click.echo(f"{m.id}\t{outbox.STATES.get(m.state, m.state)}\t"
+                       f"{outbox.KINDS.get(m.kind, m.kind)}\t{m.attempts}\t"
                        f"{m.next_attempt_at:%Y-%m-%d %H:%M}\t{m.recipient}\t{m.last_error}")
 
 

@@ -44,6 +44,14 @@ STATES = {
     "skipped": _l("Skipped"),
 }
 
+#: What a queued message is about (its ``kind``), as the reader reads it.
+KINDS = {
+    "overdue": _l("Overdue commitment"),
+    "follow_up_due": _l("Follow-up due"),
+    "digest": _l("Weekly digest"),
+    "password_reset": _l("Password reset"),
+}
+
 #: After this many failed attempts a message is given up (state "failed"), still visible.
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
