@@ -102,7 +102,7 @@ def test_a_whole_danish_cycle_through_the_api(client, consultant):
     api("approve_minutes", params={"meeting_id": meeting["id"]})
     published = api("publish_minutes", params={"meeting_id": meeting["id"]})
     assert published["status"] == "published"
-    publications = api("list_publications", params={"meeting_id": meeting["id"]})
+    publications = api("list_publications", params={"meeting_id": meeting["id"]})["items"]
     assert [c["title"] for c in publications[0]["content"]["commitments"]] == [
         c["title"] for c in made]
 
@@ -133,7 +133,7 @@ def test_a_whole_danish_cycle_through_the_api(client, consultant):
     original = api("get_commitment", params={"commitment_id": made[1]["id"]})
     assert (original["status"], original["carried_over_to_id"]) == ("carried_over",
                                                                     successor["id"])
-    history = api("commitment_history", params={"commitment_id": made[1]["id"]})
+    history = api("commitment_history", params={"commitment_id": made[1]["id"]})["items"]
     assert [event["kind"] for event in history] == [
         "created", "status_changed", "follow_up", "carried_over"]
     open_in_second = api("list_commitments", query={"engagement": second["id"]})

@@ -77,11 +77,41 @@ def test_a_retried_create_returns_the_first_result(client, app, world):
     again = client.post("/api/v1/commitments", headers=headers, json=body)
     assert first.status_code == again.status_code == 201
     assert again.json == first.json
+    # The address of what was created (it was "/api/v1/commitments/None" before the id was
+    # written), and the same again on the replay, with the same version.
+    assert first.headers["Location"] == f"/api/v1/commitments/{first.json['id']}"
     assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["Idempotent-Replayed"] == "true"
     with app.app_context(), db_session:
         db = app.extensions["nordialog.db"]
         assert db.Commitment.select(lambda c: c.title == "Daily reading band").count() == 1
+
+
+def test_a_replay_gives_the_first_version_even_after_a_change(client, world):
+    """The first response's ETag comes back with the replay (and no Location where the first
+    had none), so a client that lost the answer can still change what it created; after a
+    change the replay still says what the first answer said."""
+    headers = {**world.headers["board_a1"], "Idempotency-Key": "board-note-1"}
+    path = f"/api/v1/meetings/{world.m_a1}/board-comments"
+    first = client.post(path, headers=headers, json={"body": "Noted."})
+    again = client.post(path, headers=headers, json={"body": "Noted."})
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["ETag"] == first.headers["ETag"] and again.json == first.json
+    assert "Location" not in first.headers and "Location" not in again.headers
+
+    created = {**COMMITMENT, "engagement_id": world.e_a1}
+    keyed = {**world.headers["office_a"], "Idempotency-Key": "reading-band-2"}
+    made = client.post("/api/v1/commitments", headers=keyed, json=created)
+    assert made.status_code == 201, made.json
+    changed = client.patch(made.headers["Location"], json={"title": "Reading band, daily"},
+                           headers={**world.headers["office_a"], "If-Match": made.headers["ETag"]})
+    assert changed.status_code == 200, changed.json
+    replayed = client.post("/api/v1/commitments", headers=keyed, json=created)
+    assert replayed.status_code == 201 and replayed.json == made.json
+    assert replayed.headers["ETag"] == made.headers["ETag"] != changed.headers["ETag"]
+    assert replayed.headers["Location"] == made.headers["Location"]
 
 
 def test_the_same_key_with_another_request_is_refused(client, world):
@@ -199,7 +229,8 @@ def test_evaluation_notes_need_the_evaluation_items_version(client, world, next_
                                        "If-Match": read.headers["ETag"]},
                         json={"note": "Written from an old read"})
     assert theirs.status_code == 412 and theirs.headers["ETag"] == mine.headers["ETag"]
-    notes = client.get(f"/api/v1/meetings/{next_cycle}/evaluation", headers=headers).json
+    notes = client.get(f"/api/v1/meetings/{next_cycle}/evaluation",
+                       headers=headers).json["items"]
     assert [e["note"] for e in notes if e["commitment_id"] == world.c_a1] == [
         "Met in every class"]
 

@@ -51,7 +51,7 @@ def test_a_commitments_page_shows_each_change_before_and_after(app, client, worl
     assert client.patch(path, json={"actions": "Read aloud daily"},
                         headers={**world.headers["office_a"], "If-Match": etag}
                         ).status_code == 200
-    history = client.get(f"{path}/history", headers=world.headers["board_a1"]).json
+    history = client.get(f"{path}/history", headers=world.headers["board_a1"]).json["items"]
     assert history[-1]["changes"]["actions"]["after"] == "Read aloud daily"
     sign_in(client, world.board_a1)
     page = client.get(f"/commitments/{world.c_a1}").text

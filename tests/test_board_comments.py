@@ -29,7 +29,7 @@ def test_a_board_member_comments_through_the_api(app, client, world):
     assert comment["body"] == "The board backs the reading plan."
     assert comment["author"] == {"id": world.board_a1, "name": "Board A1"}
     listed = client.get(url, headers=world.headers["leader_a1"])
-    assert [c["id"] for c in listed.json] == [comment["id"]]
+    assert [c["id"] for c in listed.json["items"]] == [comment["id"]]
     # Audited: who, through which channel, the text after.
     [(action, actor, channel, changes)] = audit_of(app, "BoardComment", comment["id"])
     assert (action, actor, channel) == ("create", world.board_a1, "api")
@@ -47,7 +47,7 @@ def test_only_the_board_comments_and_outsiders_see_nothing(app, client, world):
     # A board member does not read a confidential meeting, so cannot comment on it either.
     secret = f"/api/v1/meetings/{world.m_a1_conf}/board-comments"
     assert client.post(secret, json=body, headers=world.headers["board_a1"]).status_code == 404
-    assert client.get(url, headers=world.headers["leader_a1"]).json == []
+    assert client.get(url, headers=world.headers["leader_a1"]).json["items"] == []
 
 
 def test_bad_comments_are_refused_and_write_nothing(app, client, world):
@@ -59,7 +59,7 @@ def test_bad_comments_are_refused_and_write_nothing(app, client, world):
     blank = client.post(url, json={"body": "   "}, headers=world.headers["board_a1"])
     assert blank.status_code == 422
     assert blank.json["errors"]["body"]  # blank after trimming: said beside the field
-    assert client.get(url, headers=world.headers["board_a1"]).json == []
+    assert client.get(url, headers=world.headers["board_a1"]).json["items"] == []
 
 
 def test_a_board_member_comments_on_the_meeting_page(app, client, world):
@@ -116,7 +116,7 @@ def test_a_meeting_shows_its_history_with_before_and_after(app, client, world):
     history = client.get(f"/api/v1/meetings/{world.m_a1}/history",
                          headers=world.headers["board_a1"])
     assert history.status_code == 200
-    entries = history.json
+    entries = history.json["items"]
     assert entries[0]["entity"] == "Meeting" and entries[0]["action"] == "create"
     place = [e for e in entries if e["entity"] == "Meeting" and e["action"] == "update"]
     assert place[-1]["changes"]["place"] == {"before": "Skolens mødelokale",

@@ -91,7 +91,7 @@ def test_feeds_are_created_listed_and_revoked_through_the_api(app, world):
     assert created.status_code == 201
     url = created.json["url"]
     assert "/calendar/ndcal_" in url
-    listed = client.get("/api/v1/me/calendar-feeds", headers=headers).json
+    listed = client.get("/api/v1/me/calendar-feeds", headers=headers).json["items"]
     assert [f["id"] for f in listed] == [created.json["id"]]
     assert "url" not in listed[0]
     path = url.split("127.0.0.1:5000")[1]
@@ -100,7 +100,7 @@ def test_feeds_are_created_listed_and_revoked_through_the_api(app, world):
                              headers=headers)
     assert no_match.status_code == 428
     # Reading the feed notes when it was last used: the current version comes from the list.
-    current = client.get("/api/v1/me/calendar-feeds", headers=headers).json[0]
+    current = client.get("/api/v1/me/calendar-feeds", headers=headers).json["items"][0]
     assert current["last_used_at"] is not None
     revoked = client.delete(f"/api/v1/me/calendar-feeds/{created.json['id']}",
                             headers={**headers, "If-Match": current["etag"]})

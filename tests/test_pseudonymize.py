@@ -84,7 +84,8 @@ def test_pseudonymizing_a_former_user_keeps_the_audit_trail(app, client, world, 
     assert [row[2] for row in after[len(before):]].count("pseudonymize") == 1
     assert [row for row in after if row[1] == world.office_a] == acted
 
-    history = client.get(f"/api/v1/commitments/{world.c_a1}/history", headers=admin).json
+    history = client.get(f"/api/v1/commitments/{world.c_a1}/history",
+                         headers=admin).json["items"]
     assert stand_in in {event["actor"] for event in history}
     assert client.post(url, headers=admin).status_code == 409  # once is enough
     assert client.get("/api/v1/me", headers=world.headers["office_a"]).status_code == 401

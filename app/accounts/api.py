@@ -96,9 +96,11 @@ class TokenIn(BaseSchema):
 
 
 @blp.get("/me/tokens")
-@blp.response(200, TokenOut(many=True))
-def list_tokens():
-    return sorted(current_user().tokens, key=lambda t: t.id)
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(TokenOut))
+def list_tokens(page=1, per_page=50):
+    return page_of(sorted(current_user().tokens, key=lambda t: t.id),
+                   {"page": page, "per_page": per_page})
 
 
 @blp.post("/me/tokens")

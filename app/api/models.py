@@ -23,5 +23,6 @@ def define(db):
         status_code = Optional(int)
         body = Optional(Json, nullable=True)
         location = Optional(str, 500, nullable=True)
+        etag = Optional(str, 200, nullable=True)
         created_at = Required(datetime)
         composite_key(user, key)

@@ -133,14 +133,19 @@ def current_user():
 
 # --- versions as ETags ----------------------------------------------------------------------------
 
-def with_etag(entity, status: int = 200, headers: dict | None = None):
+def with_etag(entity, status: int = 200, headers: dict | None = None, *,
+              location: str | None = None):
     """A response tuple for flask-smorest that carries the record's ETag.
 
     Flushes first: the version moves when the change is written, and the client must get the
-    version it will have to send back.
+    version it will have to send back. ``location`` (``"/api/v1/things/{id}"``) is filled in
+    after the flush too: a new record has no id before it is written.
     """
     flush()
-    return entity, status, {"ETag": f'"{etag(entity)}"', **(headers or {})}
+    headers = {"ETag": f'"{etag(entity)}"', **(headers or {})}
+    if location is not None:
+        headers["Location"] = location.format(id=entity.id)
+    return entity, status, headers
 
 
 #: Methods that change or remove what is at a URL: never without a precondition.
@@ -219,10 +224,18 @@ class PageQuery(BaseSchema):
 
 
 def page_of(query, args: dict):
-    """One page of ``query`` with its total, as ``(body, headers)``: two SQL queries in all."""
+    """One page of ``query`` with its total, as ``(body, headers)``: two SQL queries in all.
+
+    ``query`` may also be a list already in its order (a record's own collection, loaded in
+    one query, or what a service computed): the page is then cut from it.
+    """
     page, per_page = args.get("page", 1), args.get("per_page", 50)
-    total = query.count()
-    items = list(query.page(page, per_page))
+    if isinstance(query, (list, tuple)):
+        total = len(query)
+        items = list(query[(page - 1) * per_page:page * per_page])
+    else:
+        total = query.count()
+        items = list(query.page(page, per_page))
     last = max(1, -(-total // per_page))
     links = []
 
@@ -310,7 +323,8 @@ class _Claim:
 
 
 def idempotent(view=None, *, secret_fields: tuple[str, ...] = ()):
-    """Honour an ``Idempotency-Key`` on a creating POST: a retry gets the first response.
+    """Honour an ``Idempotency-Key`` on a creating POST: a retry gets the first response
+    (its status, body, Location and ETag).
 
     The key is claimed (and flushed) before the view runs, so of two concurrent requests with
     the same key one creates and the other waits and replays; the stored response is written in
@@ -362,6 +376,8 @@ def idempotent(view=None, *, secret_fields: tuple[str, ...] = ()):
         headers = {"Idempotent-Replayed": "true"}
         if found.location:
             headers["Location"] = found.location
+        if found.etag:
+            headers["ETag"] = found.etag
         return json.dumps(body), found.status_code, {
             **headers, "Content-Type": "application/json"}
 
@@ -379,6 +395,7 @@ def remember_response(response):
         claim.record.status_code = response.status_code
         claim.record.body = body
         claim.record.location = response.headers.get("Location")
+        claim.record.etag = response.headers.get("ETag")
     return response
 
 

@@ -149,7 +149,7 @@ def record_commitment(data):
     values.setdefault("responsible_organisation", engagement.organisation)
     commitment = services.record_commitment(engagement, meeting=meeting,
                                             actor=_actor(), **values)
-    return with_etag(commitment, 201, {"Location": f"/api/v1/commitments/{commitment.id}"})
+    return with_etag(commitment, 201, location="/api/v1/commitments/{id}")
 
 
 def _actor() -> str:
@@ -188,21 +188,25 @@ def carry_over(data, commitment_id):
     into = fetch(get_engagement, data["engagement_id"], "manage")
     successor = services.carry_over(commitment, into, due_date=data["due_date"],
                                     reason=data["reason"], actor=_actor())
-    return with_etag(successor, 201, {"Location": f"/api/v1/commitments/{successor.id}"})
+    return with_etag(successor, 201, location="/api/v1/commitments/{id}")
 
 
 @blp.get("/commitments/<id:commitment_id>/history")
-@blp.response(200, schemas.EventOut(many=True))
-def commitment_history(commitment_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.EventOut))
+def commitment_history(commitment_id, page=1, per_page=50):
     signed_in()
-    return services.history(fetch(services.get_commitment, commitment_id))
+    return page_of(services.history(fetch(services.get_commitment, commitment_id)),
+                   {"page": page, "per_page": per_page})
 
 
 @blp.get("/commitments/<id:commitment_id>/follow-ups")
-@blp.response(200, schemas.FollowUpOut(many=True))
-def commitment_follow_ups(commitment_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.FollowUpOut))
+def commitment_follow_ups(commitment_id, page=1, per_page=50):
     signed_in()
-    return services.follow_ups(fetch(services.get_commitment, commitment_id))
+    return page_of(services.follow_ups(fetch(services.get_commitment, commitment_id)),
+                   {"page": page, "per_page": per_page})
 
 
 @blp.post("/commitments/<id:commitment_id>/follow-ups")
@@ -213,7 +217,7 @@ def add_follow_up(data, commitment_id):
     """A dated follow-up; it may move the status, the progress and the next follow-up date."""
     commitment = fetch(services.get_commitment, commitment_id, "follow_up")
     follow_up = services.add_follow_up(commitment, author=_actor(), **data)
-    return with_etag(follow_up, 201, {"Location": f"/api/v1/follow-ups/{follow_up.id}"})
+    return with_etag(follow_up, 201, location="/api/v1/follow-ups/{id}")
 
 
 class FollowUpListQuery(schemas.FollowUpQuery, PageQuery):

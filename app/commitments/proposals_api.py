@@ -24,10 +24,12 @@ blp = ApiBlueprint("Proposals", __name__, url_prefix="/api/v1",
 
 
 @blp.get("/commitments/<id:commitment_id>/proposals")
-@blp.response(200, schemas.ProposalOut(many=True))
-def list_commitment_proposals(commitment_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.ProposalOut))
+def list_commitment_proposals(commitment_id, page=1, per_page=50):
     signed_in()
-    return acknowledgement.proposals(fetch(get_commitment, commitment_id))
+    return page_of(acknowledgement.proposals(fetch(get_commitment, commitment_id)),
+                   {"page": page, "per_page": per_page})
 
 
 @blp.post("/commitments/<id:commitment_id>/completion")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from app.common import fields
 from app.common.model import etag
 from app.common.schemas import OutputSchema
@@ -48,8 +50,10 @@ class Stamps(OutputSchema):
     updated_at = fields.UtcDateTime(required=True)
 
 
+@cache
 def page_schema(item: type) -> type:
-    """The paged list of ``item``: items plus the total, page and page size."""
+    """The paged list of ``item``: items plus the total, page and page size (one schema per
+    item, however many lists use it)."""
     name = item.__name__.removesuffix("Out") + "Page"
     return type(name, (OutputSchema,), {
         "items": fields.List(fields.Nested(item), required=True),

@@ -87,7 +87,7 @@ def start_engagement(data):
             raise Forbidden(_("You do not have access to this."))
         raise NotFound(_("Nothing was found at this address."))
     engagement = services.start_engagement(programme, organisation, **data)
-    return with_etag(engagement, 201, {"Location": f"/api/v1/engagements/{engagement.id}"})
+    return with_etag(engagement, 201, location="/api/v1/engagements/{id}")
 
 
 @blp.patch("/engagements/<id:engagement_id>")
@@ -105,10 +105,12 @@ def update_engagement(changes, engagement_id):
 
 
 @blp.get("/engagements/<id:engagement_id>/transitions")
-@blp.response(200, schemas.TransitionOut(many=True))
-def list_transitions(engagement_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.TransitionOut))
+def list_transitions(engagement_id, page=1, per_page=50):
     signed_in()
-    return services.transitions(fetch(services.get_engagement, engagement_id))
+    return page_of(services.transitions(fetch(services.get_engagement, engagement_id)),
+                   {"page": page, "per_page": per_page})
 
 
 @blp.post("/engagements/<id:engagement_id>/transitions")
@@ -134,10 +136,12 @@ def close_engagement(data, engagement_id):
 
 
 @blp.get("/engagements/<id:engagement_id>/year-wheel")
-@blp.response(200, schemas.YearWheelStepOut(many=True))
-def year_wheel(engagement_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.YearWheelStepOut))
+def year_wheel(engagement_id, page=1, per_page=50):
     signed_in()
-    return services.year_wheel(fetch(services.get_engagement, engagement_id))
+    return page_of(services.year_wheel(fetch(services.get_engagement, engagement_id)),
+                   {"page": page, "per_page": per_page})
 
 
 def _step(step_id: int):

@@ -95,7 +95,7 @@ def plan_meeting(data):
                                     starts_at=utc(data["starts_at"]),
                                     ends_at=utc(data["ends_at"]), place=data["place"],
                                     title=data["title"])
-    return with_etag(meeting, 201, {"Location": f"/api/v1/meetings/{meeting.id}"})
+    return with_etag(meeting, 201, location="/api/v1/meetings/{id}")
 
 
 @blp.patch("/meetings/<id:meeting_id>")
@@ -167,11 +167,13 @@ def cancel_meeting(meeting_id):
 
 
 @blp.get("/meetings/<id:meeting_id>/publications")
-@blp.response(200, schemas.PublicationOut(many=True))
-def list_publications(meeting_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.PublicationOut))
+def list_publications(meeting_id, page=1, per_page=50):
     signed_in()
     meeting = fetch(services.get_meeting, meeting_id)
-    return sorted(meeting.publications, key=lambda p: p.revision)
+    return page_of(sorted(meeting.publications, key=lambda p: p.revision),
+                   {"page": page, "per_page": per_page})
 
 
 @blp.post("/meetings/<id:meeting_id>/participants")
@@ -261,10 +263,12 @@ def choose_theme(data, meeting_id):
 
 
 @blp.get("/meetings/<id:meeting_id>/board-comments")
-@blp.response(200, schemas.BoardCommentOut(many=True))
-def list_board_comments(meeting_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.BoardCommentOut))
+def list_board_comments(meeting_id, page=1, per_page=50):
     """The school board's comments on the meeting, oldest first."""
-    return board.board_comments(fetch(services.get_meeting, meeting_id))
+    return page_of(board.board_comments(fetch(services.get_meeting, meeting_id)),
+                   {"page": page, "per_page": per_page})
 
 
 @blp.post("/meetings/<id:meeting_id>/board-comments")
@@ -278,11 +282,13 @@ def add_board_comment(data, meeting_id):
 
 
 @blp.get("/meetings/<id:meeting_id>/history")
-@blp.response(200, schemas.HistoryEntryOut(many=True))
-def meeting_history(meeting_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.HistoryEntryOut))
+def meeting_history(meeting_id, page=1, per_page=50):
     """What happened to the meeting and its parts, oldest first, with each changed field's
     value before and after (personal and confidential values redacted)."""
-    return board.history(fetch(services.get_meeting, meeting_id))
+    return page_of(board.history(fetch(services.get_meeting, meeting_id)),
+                   {"page": page, "per_page": per_page})
 
 
 @blp.post("/meetings/<id:meeting_id>/attachments")
@@ -296,14 +302,16 @@ def add_attachment(data, meeting_id):
 
 
 @blp.get("/meetings/<id:meeting_id>/evaluation")
-@blp.response(200, schemas.EvaluationOut(many=True))
-def evaluation(meeting_id):
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(schemas.EvaluationOut))
+def evaluation(meeting_id, page=1, per_page=50):
     """The last cycle's commitments, open ones first, with what this meeting said of each.
 
     The ETag is the evaluation agenda item's: send it as If-Match when writing a note."""
     meeting = fetch(services.get_meeting, meeting_id)
-    entries = evaluation_of_last_cycle(meeting, principal=principal())
-    return entries, 200, _evaluation_etag(meeting)
+    body, headers = page_of(evaluation_of_last_cycle(meeting, principal=principal()),
+                            {"page": page, "per_page": per_page})
+    return body, 200, {**headers, **_evaluation_etag(meeting)}
 
 
 def _evaluation_etag(meeting) -> dict:

@@ -17,7 +17,7 @@ from app.api.support import (
     with_etag,
 )
 from app.common import fields
-from app.common.refs import Stamps, vocabulary_field
+from app.common.refs import Stamps, page_schema, vocabulary_field
 from app.common.schemas import BaseSchema, OutputSchema
 from app.db import db
 from app.errors import Forbidden, NotFound
@@ -93,10 +93,12 @@ class IssuedFeedOut(FeedOut):
 
 
 @blp.get("/me/calendar-feeds")
-@blp.response(200, FeedOut(many=True))
-def list_feeds():
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(FeedOut))
+def list_feeds(page=1, per_page=50):
     """The caller's calendar addresses (their secrets are never shown again)."""
-    return sorted(current_user().calendar_feeds, key=lambda f: f.id)
+    return page_of(sorted(current_user().calendar_feeds, key=lambda f: f.id),
+                   {"page": page, "per_page": per_page})
 
 
 class FeedIn(BaseSchema):

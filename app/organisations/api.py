@@ -81,7 +81,7 @@ def create_organisation(data):
     else:
         parent = require(caller, "manage", services.get_organisation(parent_id))
     organisation = services.create_organisation(parent=parent, **data)
-    return with_etag(organisation, 201, {"Location": f"/api/v1/organisations/{organisation.id}"})
+    return with_etag(organisation, 201, location="/api/v1/organisations/{id}")
 
 
 @blp.patch("/<id:organisation_id>")

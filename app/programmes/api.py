@@ -55,11 +55,12 @@ class FreeThemeIn(BaseSchema):
 
 
 @blp.get("/themes")
-@blp.response(200, ThemeOut(many=True))
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, page_schema(ThemeOut))
 @blp.doc(security=[])
-def list_themes():
+def list_themes(page=1, per_page=50):
     """The controlled theme vocabulary, in the reader's alphabetical order."""
-    return themes.vocabulary()
+    return page_of(themes.vocabulary(), {"page": page, "per_page": per_page})
 
 
 @blp.post("/themes")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pony.orm import flush
 
 from app.accounts.access import visible_organisations
-from app.api.support import ApiBlueprint, fetch, idempotent, signed_in
+from app.api.support import ApiBlueprint, PageQuery, fetch, idempotent, page_of, signed_in
 from app.common import fields
-from app.common.refs import Ref
+from app.common.refs import Ref, page_schema
 from app.common.schemas import BaseSchema, OutputSchema
 from app.db import db
 from app.engagements.schemas import a_date
@@ -44,12 +44,7 @@ class FlaggedOut(OutputSchema):
     hits = fields.List(fields.Nested(HitOut), required=True)
 
 
-class FlaggedList(OutputSchema):
-    items = fields.List(fields.Nested(FlaggedOut), required=True)
-    total = fields.Integer(required=True)
-
-
-class WeakResultsQuery(BaseSchema):
+class WeakResultsQuery(PageQuery):
     programme = fields.String(required=True, validate=fields.length(min=1, max=64))
     within = fields.Integer(validate=fields.between(1, 2**31 - 1))
 
@@ -65,8 +60,8 @@ def programme_with_rule(key: str):
 
 @blp.get("/weak-results")
 @blp.arguments(WeakResultsQuery, location="query", as_kwargs=True)
-@blp.response(200, FlaggedList)
-def list_weak_results(programme, within=None):
+@blp.response(200, page_schema(FlaggedOut))
+def list_weak_results(programme, within=None, page=1, per_page=50):
     """Units whose results are worse than the rule's reference for N periods in a row."""
     principal = signed_in()
     found = programme_with_rule(programme)
@@ -75,8 +70,8 @@ def list_weak_results(programme, within=None):
         scope = visible_organisations(principal).filter(lambda o: o.id == within).first()
         if scope is None:
             raise NotFound(_("Nothing was found at this address."))
-    items = rules.flag(principal, found, within=scope)
-    return {"items": items, "total": len(items)}
+    return page_of(rules.flag(principal, found, within=scope),
+                   {"page": page, "per_page": per_page})
 
 
 class CorrectiveIn(BaseSchema):
