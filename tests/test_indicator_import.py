@@ -347,3 +347,27 @@ def test_every_repeat_of_a_row_names_the_first(client, app, coded):
     assert response.json["errors"]["rows"] == {
         str(row): {"": ["The same organisation, indicator and period as row 2."]}
         for row in (3, 4, 5)}
+
+
+def test_a_row_of_cells_already_checked_is_still_checked_whole(client, app, coded):
+    """The importer remembers the cells that passed (codes, keys, periods) to check long files
+    quickly; a later row that reuses them in a wrong combination is still an error."""
+    before = observations(app)
+    content = (LONG + "A1,test_well_being,2023,50,10\r\n"
+               "A1,test_dk_reading,2023,300,10\r\n"
+               "A1,test_well_being,2024,150,10\r\n"      # row 4: a percentage over 100
+               "A1,test_se_safety,2024,50,10\r\n"        # row 5: another country's indicator
+               "A1,test_dk_reading,2024,=1+2,10\r\n"     # row 6: a formula
+               "A1,test_dk_reading,2025/26,300,x\r\n"    # row 7: no group size
+               "A1,test_dk_reading,2026/28,300,10\r\n")  # row 8: no period
+    response = send(client, coded, content)
+    assert response.status_code == 422, response.json
+    rows = response.json["errors"]["rows"]
+    assert {row: list(columns) for row, columns in rows.items()} == {
+        "4": ["value"], "5": ["indicator"], "6": ["value"], "7": ["group_size"],
+        "8": ["period"]}
+    assert observations(app) == before
+    refused = send(client, coded, LONG + "A1,test_dk_reading,2023,300,10\r\n"
+                   "A1,test_dk_reading,2024,0101901234,10\r\n")
+    assert refused.status_code == 422
+    assert "CPR" in refused.json["errors"]["file"][0]

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 #: Part of every key: raised when the drawing changes for the same data (2: SVG without
-#: inline CSS), so charts kept on disk by an earlier release are not served again.
-DRAWING_VERSION = 2
+#: inline CSS; 3: PNG without alpha channel), so charts kept on disk by an earlier release are
+#: not served again.
+DRAWING_VERSION = 3
 
 
 def chart_key(kind: str, spec: dict, language: str, fmt: str) -> str:

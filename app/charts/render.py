@@ -18,6 +18,7 @@ from babel import numbers
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image
 
 from app.charts.svg import presentation_attributes
 
@@ -60,7 +61,21 @@ def render(kind: str, spec: dict, language: str, fmt: str = "svg") -> bytes:
     figure.savefig(buffer, format=fmt, dpi=100 if fmt == "svg" else 120, **options)
     if fmt == "svg":
         return presentation_attributes(buffer.getvalue().decode()).encode()
-    return buffer.getvalue()
+    return _opaque(buffer)
+
+
+def _opaque(png: io.BytesIO) -> bytes:
+    """The PNG without its alpha channel (the figure is on white): WeasyPrint splits an RGBA
+    image into colour and mask and compresses each again for every PDF it writes."""
+    png.seek(0)
+    with Image.open(png) as image:
+        if image.mode != "RGBA":
+            return png.getvalue()
+        white = Image.new("RGBA", image.size, "white")
+        flat = Image.alpha_composite(white, image).convert("RGB")
+    out = io.BytesIO()
+    flat.save(out, format="png")
+    return out.getvalue()
 
 
 def _value_formatter(spec: dict, language: str):

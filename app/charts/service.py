@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 from base64 import b64encode
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,12 @@ from app.charts.render import FORMATS, render
 from app.i18n import current_language
 
 _fallback = ChartCache()  # outside an app (the benchmark, a script)
+
+#: A PDF's charts are named in its HTML by a short address with this scheme (``chart:KEY.png``)
+#: and handed to WeasyPrint by the report's URL fetcher; see ``pdf_images``.
+PDF_CHART_SCHEME = "chart"
+_pdf_images: ContextVar[dict[str, bytes] | None] = ContextVar("nordialog_pdf_images",
+                                                              default=None)
 
 
 def init_charts(app: Flask) -> None:
@@ -67,8 +76,38 @@ class ChartRef:
         if for_pdf:
             # PNG, not SVG: WeasyPrint lays out an SVG's text glyph by glyph (about twenty
             # times slower for a summary's charts); a PNG is lossless, so the labels stay sharp.
-            return img_tag(self.kind, self.spec, self.spec.get("title") or "", fmt="png")
+            return pdf_img_tag(self.kind, self.spec, self.spec.get("title") or "")
         return inline_svg(self.kind, self.spec)
+
+
+@contextmanager
+def pdf_images() -> Iterator[dict[str, bytes]]:
+    """While a PDF's HTML is written: the charts it shows, by the name its <img> elements use.
+
+    A data URI would put each chart's PNG into the HTML in base64 (a summary's 1.2 MB of
+    charts become 1.7 MB of text that WeasyPrint's HTML parser reads character by character);
+    a short address resolved from this dict costs nothing to encode or to parse.
+    """
+    images: dict[str, bytes] = {}
+    token = _pdf_images.set(images)
+    try:
+        yield images
+    finally:
+        _pdf_images.reset(token)
+
+
+def pdf_img_tag(kind: str, spec: dict, alt: str, language: str | None = None) -> Markup:
+    """An <img> of the chart as PNG for a PDF: by a short address inside ``pdf_images()``,
+    as a data URI outside it."""
+    images = _pdf_images.get()
+    if images is None:
+        return img_tag(kind, spec, alt, "png", language)
+    language = language or current_language()
+    name = chart_key(kind, spec, language, "png") + ".png"
+    if name not in images:
+        images[name] = draw(kind, spec, "png", language)
+    return Markup('<img class="chart" alt="{}" src="{}:{}">').format(alt, PDF_CHART_SCHEME,
+                                                                      name)
 
 
 def img_tag(kind: str, spec: dict, alt: str, fmt: str = "png",

@@ -30,6 +30,12 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
 _TRUE = {"true", "yes", "1", "ja", "sand", "sant", "x"}
 _FALSE = {"false", "no", "0", "nej", "nei", "falsk", ""}
 CACHE_LIMIT = 100_000
+#: Value cells whose number ``parse_number`` would read the same as ``float`` (after a comma
+#: becomes a point), by the preset's decimal separator: the fast path of ``RowChecker.check``.
+_SIMPLE_NUMBER = {"auto": re.compile(r"-?\d+(?:[.,]\d+)?\Z"),
+                  ".": re.compile(r"-?\d+(?:\.\d+)?\Z"),
+                  ",": re.compile(r"-?\d+(?:,\d+)?\Z")}
+_MISS = object()
 
 
 class FileRefused(Exception):
@@ -97,6 +103,22 @@ class RowChecker:
         self.organisations: dict = {}
         self.indicators: dict = {}
         self.missing = preset.missing
+        # The fast path (long files): cells already seen, as they stand in the file, and what
+        # the full checks made of them. Only what passed is remembered: anything else (and
+        # anything not seen yet) takes the full checks, which say what is wrong.
+        self._clean: set = set()      # cells the screen passed (no formula, no identity number)
+        self._pairs: dict = {}        # (organisation, country, indicator) cells -> ids
+        self._periods: dict = {}      # period cell -> period
+        self._groups: dict = {}       # group size cell -> group size
+        self._flags: dict = {}        # confidential cell -> flag
+        fields = columns.fields
+        self._at = tuple(fields.get(name) for name in ("organisation", "country", "indicator",
+                                                         "period", "value", "group_size",
+                                                         "confidential"))
+        self._width = max(fields.values(), default=0) + 1
+        self._simple_number = _SIMPLE_NUMBER[preset.decimal].match
+        self._fast = preset.layout == "long" and fields.get("value") is not None
+        self._value_column = self.column("value")
 
     # --- cells ------------------------------------------------------------------------------
 
@@ -126,6 +148,9 @@ class RowChecker:
                                  _formula_message()))
             elif 10 <= len(text) <= 13:
                 self._personal(text, index)
+        if not problems and len(self._clean) < CACHE_LIMIT:
+            # Text only: a number from a workbook may equal one of another type (1e9 == 1e9.0).
+            self._clean.update(c for c in cells if c.__class__ is str)
         return problems
 
     def _personal(self, text: str, index: int) -> None:
@@ -154,6 +179,10 @@ class RowChecker:
 
     def check(self, cells) -> tuple[list, list, int]:
         """``(observations, errors, skipped)`` for one data row."""
+        if self._fast:
+            found = self._known(cells)
+            if found is not None:
+                return [found], [], 0
         errors = self.screen(cells)
         if errors:
             return [], errors, 0
@@ -194,6 +223,84 @@ class RowChecker:
             return [], errors, 0
         return [(column, (organisation[0], indicator[0], period, value, group_size,
                           confidential)) for column, period, value in observations], [], skipped
+
+    def _known(self, cells):
+        """The row's observation when it is a long row of a common kind, made of cells the
+        full checks already passed and a plain number: the same result as the full checks,
+        without running them again cell by cell. None: let the full checks decide."""
+        if len(cells) < self._width:
+            return None
+        at_org, at_country, at_indicator, at_period, at_value, at_group, at_conf = self._at
+        raw = cells[at_value]
+        clean = self._clean
+        try:
+            screened = clean.issuperset(cells)
+        except TypeError:
+            return None
+        if not screened and any(c not in clean for i, c in enumerate(cells) if i != at_value):
+            return None
+        if raw.__class__ is not str or raw in self.missing \
+                or not self._simple_number(raw) or 10 <= len(raw) <= 13:
+            return None  # anything but a plain number, or what could be an identity number
+        value = float(raw.replace(",", ".")) if "," in raw else float(raw)
+        if abs(value) > 1e12:
+            return None
+        key = (None if at_org is None else cells[at_org],
+               None if at_country is None else cells[at_country],
+               None if at_indicator is None else cells[at_indicator])
+        pair = self._pairs.get(key)
+        if pair is None:
+            pair = self._remember(self._pairs, key, lambda errors: self._pair(cells, errors))
+            if pair is None:
+                return None
+        organisation, indicator, percent = pair
+        if percent and not 0 <= value <= 100:
+            return None
+        key = None if at_period is None else cells[at_period]
+        period = self._periods.get(key)
+        if period is None:
+            period = self._remember(self._periods, key, lambda errors: normalize_period(
+                self.cell(cells, "period")))
+            if period is None:
+                return None
+        key = None if at_group is None else cells[at_group]
+        group_size = self._groups.get(key, _MISS)
+        if group_size is _MISS:
+            group_size = self._remember(self._groups, key, lambda errors: self._group_size(
+                self.cell(cells, "group_size"), errors), _MISS)
+            if group_size is _MISS:
+                return None
+        confidential = None
+        if at_conf is not None:
+            key = cells[at_conf]
+            confidential = self._flags.get(key, _MISS)
+            if confidential is _MISS:
+                confidential = self._remember(self._flags, key, lambda errors: (
+                    self._confidential(self.cell(cells, "confidential"), errors)), _MISS)
+                if confidential is _MISS:
+                    return None
+        return (self._value_column, (organisation, indicator, period, value, group_size,
+                                     confidential))
+
+    def _pair(self, cells, errors):
+        """(organisation id, indicator id, whether a percentage) when both are valid together."""
+        organisation = self._organisation(self.cell(cells, "organisation"),
+                                          self.cell(cells, "country"), errors)
+        indicator = self._indicator(self.cell(cells, "indicator"), errors)
+        if errors or (indicator[1] and indicator[1] != organisation[1]):
+            return None
+        return organisation[0], indicator[0], indicator[2] == "percent"
+
+    @staticmethod
+    def _remember(known: dict, key, check, failed=None):
+        """``check(errors)`` for cells not seen yet; kept by the cells when they passed."""
+        errors: list = []
+        result = check(errors)
+        if errors or (failed is None and result is None):
+            return failed
+        if len(known) < CACHE_LIMIT:
+            known[key] = result
+        return result
 
     def _organisation(self, code, country, errors):
         if code in (None, ""):

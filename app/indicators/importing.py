@@ -168,22 +168,28 @@ def _check(principal, table, preset, report, checked, progress):
         checker = RowChecker(principal, preset, columns)
         report.group_size_given = "group_size" in columns.fields
         report.confidential_given = "confidential" in columns.fields
+        check, pack, add_key, add_number = (checker.check, _RECORD.pack, keys.append,
+                                            numbers.append)
         for number, cells in rows:
-            if not any(c not in (None, "") and not (isinstance(c, str) and not c.strip())
-                       for c in cells):
+            first = cells[0] if cells else None
+            if not (first.__class__ is str and first and not first.isspace()) and not any(
+                    c not in (None, "") and not (isinstance(c, str) and not c.strip())
+                    for c in cells):
                 continue
             report.rows += 1
-            observations, errors, skipped = checker.check(cells)
-            report.skipped += skipped
+            observations, errors, skipped = check(cells)
+            if skipped:
+                report.skipped += skipped
             for column, message in errors:
                 report.add_error(number, column, message, cells)
             for _column, (org, indicator, period, value, group, confidential) in observations:
-                code = periods.setdefault(period, len(periods))
-                keys.append((org << 40) | (indicator << 20) | code)
-                numbers.append(number)
-                report.values += 1
+                code = periods.get(period)
+                if code is None:
+                    code = periods[period] = len(periods)
+                add_key((org << 40) | (indicator << 20) | code)
+                add_number(number)
                 if not report.errors_total:  # once refused, only the keys matter
-                    buffer.append(_RECORD.pack(
+                    buffer.append(pack(
                         org, indicator, code, value, -1 if group is None else group,
                         -1 if confidential is None else int(confidential)))
             if len(buffer) >= BATCH:
@@ -194,6 +200,7 @@ def _check(principal, table, preset, report, checked, progress):
     except FileRefused as err:
         where = _("(Row %(row)s.)", row=number) if report.rows else ""
         report.file_errors.append(f"{err.message} {where}".strip())
+    report.values = len(keys)
     checked.write(b"".join(buffer))
     return periods, (keys, numbers)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,6 +14,7 @@ from typing import Any
 from flask import render_template
 from flask_babel import force_locale
 
+from app.charts.service import PDF_CHART_SCHEME, pdf_images
 from app.common.spreadsheets import write_csv, write_xlsx
 from app.errors import InvalidInput
 from app.i18n import LANGUAGES, _
@@ -77,17 +81,56 @@ def produce(build: Callable[[], Report], fmt: str, language: str) -> Output:
             args = (table.columns, table.rows) if fmt == "csv" else (
                 table.columns, table.rows, sheet)
             return Output(writer(*args), FORMATS[fmt], name)
-        html = render_template(f"reports/{report.template}", report=report, language=language,
-                               for_pdf=fmt == "pdf", generated_on=date.today(),
-                               **report.context)
+        with pdf_images() if fmt == "pdf" else nullcontext() as images:
+            html = render_template(f"reports/{report.template}", report=report,
+                                   language=language, for_pdf=fmt == "pdf",
+                                   generated_on=date.today(), **report.context)
         if fmt == "html":
             return Output(html.encode(), FORMATS[fmt], name)
-        return Output(pdf_of(html), FORMATS[fmt], name)
+        return Output(pdf_of(html, images), FORMATS[fmt], name)
 
 
-def pdf_of(html: str) -> bytes:
+_fonts = threading.local()
+
+
+def pdf_of(html: str, images: dict[str, bytes] | None = None) -> bytes:
+    """The PDF of ``html``; ``images`` are the charts it names as ``chart:NAME``."""
     from weasyprint import HTML  # imported when first needed: it loads pango
 
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page
+    return HTML(string=html, url_fetcher=_chart_fetcher()(images or {})).write_pdf(
+        font_config=_font_config())
 
-    return HTML(string=html).write_pdf()
+
+def _font_config():
+    """One WeasyPrint font configuration per thread, kept between documents: making one sets
+    up fontconfig and Pango's font map again. Reports load no web fonts (@font-face), so
+    nothing of one document stays in it for the next."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
+@functools.cache
+def _chart_fetcher():
+    """WeasyPrint's URL fetcher, answering ``chart:NAME`` from a report's charts; any other
+    address as WeasyPrint would."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ChartFetcher(URLFetcher):
+        def __init__(self, images: dict[str, bytes]) -> None:
+            super().__init__()
+            self.images = images
+
+        def fetch(self, url, headers=None):
+            scheme, _colon, name = url.partition(":")
+            if scheme != PDF_CHART_SCHEME:
+                return super().fetch(url, headers)
+            if name not in self.images:
+                raise ValueError(f"No chart {name} in this report.")
+            return URLFetcherResponse(url, self.images[name], {"Content-Type": "image/png"})
+
+    return ChartFetcher
