@@ -116,8 +116,10 @@ def _font_config():
 
 @functools.cache
 def _chart_fetcher():
-    """WeasyPrint's URL fetcher, answering ``chart:NAME`` from a report's charts; any other
-    address as WeasyPrint would."""
+    """WeasyPrint's URL fetcher, answering ``chart:NAME`` from a report's charts and inline
+    ``data:`` addresses, and refusing every other address: a report needs nothing from the
+    network or the disk, so text that slipped an address into it must not make the server
+    fetch one (WeasyPrint leaves a refused resource out and goes on)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ChartFetcher(URLFetcher):
@@ -127,8 +129,10 @@ def _chart_fetcher():
 
         def fetch(self, url, headers=None):
             scheme, _colon, name = url.partition(":")
-            if scheme != PDF_CHART_SCHEME:
+            if scheme == "data":
                 return super().fetch(url, headers)
+            if scheme != PDF_CHART_SCHEME:
+                raise ValueError(f"Reports fetch nothing from {scheme or 'relative'} addresses.")
             if name not in self.images:
                 raise ValueError(f"No chart {name} in this report.")
             return URLFetcherResponse(url, self.images[name], {"Content-Type": "image/png"})
