@@ -273,7 +273,7 @@ def register(app: Flask) -> None:
                 for _owner in owners:
                     pass
         except SeedError as err:
-            raise click.ClickException(err.for_operator()) from err
+            raise click.ClickException(str(err)) from err
         summary = (f"Synthetic dataset (seed {seed_value}, {schools} schools, {years} school "
                    "years): ") + ", ".join(
             f"{table}: {count}" for table, count in load.counts.items())
