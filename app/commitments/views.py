@@ -6,7 +6,6 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 from pony.orm import flush, select
 
 from app.accounts.access import visible_engagements
@@ -44,13 +43,7 @@ def _list_filters() -> tuple[Form, dict]:
     raw = {key: request.args.getlist(key) if key == "status" else request.args.get(key)
            for key in FILTERS if request.args.get(key)}
     form = Form(values=raw)
-    try:
-        filters = CommitmentQuery().load(raw)
-    except ValidationError as err:
-        form.errors.update(err.messages)
-        form.message = _("Please correct the fields marked below.")
-        filters = {}
-    return form, filters
+    return form, load(CommitmentQuery(), raw, form) or {}
 
 
 @bp.get('/commitments/export.<any("csv", "xlsx"):fmt>')

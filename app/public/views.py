@@ -8,18 +8,17 @@ never a confidential meeting or a confidential commitment (they are left out whe
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from marshmallow import ValidationError
 from pony.orm import desc
 
 from app.db import db
-from app.i18n import _, localized
+from app.i18n import localized
 from app.meetings.services import latest_publication
 from app.organisations.models import COUNTRIES
 from app.organisations.services import get_organisation
 from app.programmes.models import PARTIES
 from app.public.schemas import PublicSearch
 from app.public.services import published_organisations
-from app.web.forms import Form
+from app.web.forms import Form, load
 from app.web.pages import page
 
 bp = Blueprint("public", __name__, template_folder="templates", url_prefix="/public")
@@ -31,12 +30,7 @@ def index():
     by name and country. A search that is not valid shows its message beside the field."""
     raw = {key: request.args[key] for key in ("name", "country") if request.args.get(key)}
     form = Form(values=raw)
-    try:
-        search = PublicSearch().load(raw)
-    except ValidationError as err:
-        form.errors.update(err.messages)
-        form.message = _("Please correct the fields marked below.")
-        search = {}
+    search = load(PublicSearch(), raw, form) or {}
     listed = page(published_organisations(**search), per_page=50)
     return render_template("public/index.html", page=listed, form=form, countries=COUNTRIES,
                            searched=bool(search)), 422 if form.errors else 200
