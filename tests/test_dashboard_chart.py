@@ -1,5 +1,5 @@
-"""The dashboard's chart: the followed schools' commitments by status, for those who run
-dialogues, counted in SQL and drawn in the reader's language."""
+"""The dashboard's chart: the followed schools' commitments in ongoing engagements by status,
+for those who run dialogues, counted in SQL and drawn in the reader's language."""
 
 import re
 
@@ -22,7 +22,8 @@ def test_the_office_sees_its_schools_commitments_by_status(app, world):
         from flask_babel import force_locale
 
         principal = principal_for(db.User[world.ids["office_a"]])
-        followed = list(visible_commitments(principal, "manage"))
+        followed = [c for c in visible_commitments(principal, "manage")
+                    if c.engagement.status == "active"]
         shown = {c.status for c in followed}
         with force_locale("da"):
             expected = {str(STATUSES[s]) for s in shown}
@@ -43,3 +44,25 @@ def test_people_who_do_not_run_dialogues_get_no_chart(app, world):
     sign_in(client, world.ids["leader_a1"])
     page = client.get("/")
     assert page.status_code == 200 and "dashboard-chart" not in page.text
+
+
+def test_the_chart_leaves_out_finished_engagements(app, world):
+    """A closed engagement's commitments drop out of the chart (and its counts) at once."""
+    client = app.test_client()
+    sign_in(client, world.ids["office_a"])
+
+    def spoken() -> str:
+        page = client.get("/?lang=en")
+        return re.search(r'<svg[^>]*aria-label="([^"]*)"', page.text).group(1)
+
+    before = spoken()
+    with app.test_request_context(), db_session:
+        principal = principal_for(db.User[world.ids["office_a"]])
+        engagements = {c.engagement for c in visible_commitments(principal, "manage")
+                       if c.engagement.status == "active"}
+        assert engagements, "the world gives office_a an ongoing engagement with commitments"
+        for engagement in engagements:
+            engagement.status = "completed"
+    after = client.get("/?lang=en")
+    assert after.status_code == 200
+    assert "dashboard-chart" not in after.text, (before, "still drawn after every engagement ended")

@@ -83,13 +83,19 @@ def dashboard():
 
 
 def _status_chart(followed):
-    """The followed schools' commitments by status: counted in one grouped query, drawn once
-    per distinct set of counts (the chart cache)."""
+    """The followed schools' commitments in their ongoing engagements by status: counted in one
+    grouped query, drawn once per distinct set of counts (the chart cache).
+
+    Only ongoing engagements: ten years of achieved commitments would bury where the current
+    agreements stand, and would make an agency count a quarter of a million rows per page view.
+    """
     from app.charts.data import commitments_by_status
     from app.charts.service import inline_svg
     from app.web.formatting import format_number
 
-    counts = dict(select((c.status, count(c)) for c in followed))
+    ongoing = followed.filter(lambda c: c.engagement.status == "active")
+    # count() rather than count(c): one row per commitment already, no DISTINCT to sort.
+    counts = dict(select((c.status, count()) for c in ongoing))
     if not counts:
         return None
     spec = commitments_by_status(counts)
