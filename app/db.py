@@ -19,6 +19,7 @@ from werkzeug.local import LocalProxy
 
 from app.errors import StartupError, error_response
 from app.i18n import _l
+from app.sqlite_provider import SQLiteProvider
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class DatabaseUrl:
 
     def pony_bind_args(self) -> dict:
         if self.engine == "sqlite":
-            return {"provider": "sqlite", "filename": self.sqlite_path, "create_db": True}
+            return {"provider": SQLiteProvider, "filename": self.sqlite_path, "create_db": True}
         parts = urlsplit(self.url)
         args = {
             "provider": "postgres",
@@ -116,6 +117,7 @@ def open_database(url: DatabaseUrl) -> Database:
     define_entities(database)
     if url.engine == "sqlite":
         _configure_sqlite(database)
+        database.provider_name = "sqlite"  # Pony sets it only when given the provider by name
     try:
         database.bind(**url.pony_bind_args())
         database.generate_mapping(create_tables=False, check_tables=True)

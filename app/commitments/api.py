@@ -89,11 +89,11 @@ def filtered_commitments(principal: Principal, filters: dict):
 def _with_references(query):
     # Everything a commitment shows comes in a fixed number of queries, whatever the page size.
     # (Attributes, not entity classes: prefetching a class also loads each row's reverse
-    # one-to-one links, one query per row.)
+    # one-to-one links, one query per row.) The meeting and the commitment carried over from
+    # show only as ids, which the commitment's own row holds: loading them is wasted work.
     return query.prefetch(db.Commitment.engagement, db.Engagement.organisation,
                           db.Commitment.theme, db.Commitment.responsible_organisation,
-                          db.Commitment.target_indicator, db.Commitment.carried_over_from,
-                          db.Commitment.meeting)
+                          db.Commitment.target_indicator)
 
 
 class CommitmentListQuery(schemas.CommitmentQuery, PageQuery):

@@ -28,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from flask_babel import format_date
+from babel import dates
+from flask_babel import get_locale
 from pony.orm import exists, flush, select
 
 from app.commitments.status import OPEN
@@ -74,7 +76,14 @@ def _behind(progress: int, days_left: int) -> bool:
 
 
 def _day(value: date) -> str:
-    return format_date(value, "medium")
+    return _medium_date(value, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _medium_date(value: date, locale: str) -> str:
+    # A list of 50 commitments names the same few dozen dates again and again; Babel's
+    # formatting is the costly part of the reasons. (A plain date has no time zone to apply.)
+    return dates.format_date(value, "medium", locale=locale)
 
 
 def evaluate(commitment, today: date, *, awaiting_acknowledgement: bool) -> Tracking:
