@@ -18,9 +18,13 @@ computed with hand-written SQL on the same database (plain DB-API connection, ro
 the same JSON document); ratio = service p95 / floor p95. Writes and memory go through gunicorn
 on loopback.
 
-The machine has 2 CPU cores shared with 4 other sessions building and testing at the same time
-(see each section's load average): absolute figures are pessimistic and noisy; ratios measured
-in the same run are the steadier reading.
+`api_me` is the least an authenticated API request costs (token, user and roles, a small
+answer): a path whose floor is a few rows read by index cannot come nearer its floor than that
+fixed cost allows, which is why the 2x target is out of reach for the smallest answers.
+
+The machine has 2 CPU cores, at times shared with other sessions building and testing (see each
+section's load average): under load the absolute figures are pessimistic and noisy; ratios
+measured in the same run are the steadier reading.
 """
 
 
@@ -40,7 +44,7 @@ def render(f: dict) -> str:
         start, end = f["load"]
         lines.append(f"- Load average (1/5/15 min) at start {start[0]:.1f}/{start[1]:.1f}/"
                      f"{start[2]:.1f}, at end {end[0]:.1f}/{end[1]:.1f}/{end[2]:.1f} "
-                     "(2 cores shared with 4 other sessions)")
+                     "(2 cores)")
     for scale, seconds in f["builds"].items():
         if seconds:
             lines.append(f"- Built the {scale} dataset in {seconds:.0f} s (migrate + seed)")
@@ -57,11 +61,24 @@ def render(f: dict) -> str:
 
 def read_table(reads: dict, small: dict | None) -> list[str]:
     by_name = {r.path.name: r for r in small["results"]} if small else {}
-    lines = [f"### Reads at {reads['dataset'].label}", "",
-             "| path | kind | median | p95 | target | SQL queries (per_page 50 / 10) "
-             "| floor p95 | service/floor | p95 at " + (small["dataset"].scale if small else "-")
-             + " | growth |",
-             "|---|---|---:|---:|---|---|---:|---:|---:|---:|"]
+    peers = {r.path.name: r for r in reads.get("peer", [])}
+    scale = small["dataset"].scale if small else "-"
+    lines = [f"### Reads at {reads['dataset'].label}", ""]
+    if small:
+        who, peer = small["subjects"], reads.get("peer_subjects")
+        largest = reads["subjects"].owner_schools
+        same = peer.owner_schools if peer else "-"
+        lines += [f"The owner is the largest Danish or Norwegian one: {largest} schools at full "
+                  f"size, {who.owner_schools} at the {scale}. Growth compares the same reader "
+                  "at both sizes: for the owner's paths an owner of the smaller dataset's size "
+                  f"at full size ({same} schools, column 'p95 same-size owner'), so it shows "
+                  "what more data around the owner costs, not what a larger owner's larger "
+                  "answer costs; the agency reads its whole programme at both sizes, ten times "
+                  "more of it at full size.", ""]
+    lines += ["| path | kind | median | p95 | target | SQL queries (per_page 50 / 10) "
+              "| floor p95 | service/floor | p95 same-size owner | p95 at " + scale
+              + " | growth |",
+              "|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|"]
     for result in reads["results"]:
         path, timing = result.path, result.timing
         limit = API_P95_MS if path.kind == "api" else PAGE_MS
@@ -75,14 +92,17 @@ def read_table(reads: dict, small: dict | None) -> list[str]:
             floor = f"{result.floor.p95:.1f}"
             value = timing.p95 / max(result.floor.p95, 0.01)
             ratio = f"{value:.1f}x {mark(value <= FLOOR_RATIO)}"
-        growth, small_p95 = "-", "-"
+        growth, small_p95, peer_p95 = "-", "-", "-"
+        peer = peers.get(path.name)
+        if peer:
+            peer_p95 = f"{peer.timing.p95:.1f}"
         if other:
             small_p95 = f"{other.timing.p95:.1f}"
-            value = timing.p95 / max(other.timing.p95, 0.01)
+            value = (peer or result).timing.p95 / max(other.timing.p95, 0.01)
             growth = f"{value:.2f}x {mark(value <= GROWTH)}"
         lines.append(f"| {path.name} | {path.kind} | {timing.median:.1f} | {timing.p95:.1f} | "
                      f"{limit} ms {mark(timing.p95 <= limit)} | {queries} | {floor} | {ratio} "
-                     f"| {small_p95} | {growth} |")
+                     f"| {peer_p95} | {small_p95} | {growth} |")
     lines.append("")
     return lines
 

@@ -33,13 +33,23 @@ def app_for(dataset):
                        "WTF_CSRF_ENABLED": False, "NORDIALOG_ENV": "production"})
 
 
-def measure_reads(dataset, runs: int) -> dict:
+def measure_reads(dataset, runs: int, peer_of: int | None = None) -> dict:
+    """The paths at ``dataset``; with ``peer_of`` (a number of schools) also the owner's paths
+    for the owner of about that size, so growth compares owners of the same size."""
     app = app_for(dataset)
     who = subjects.prepare(app)
-    print(f"Reads on {dataset.engine}, {dataset.label} ({runs} runs each):", flush=True)
+    print(f"Reads on {dataset.engine}, {dataset.label} ({runs} runs each; the owner has "
+          f"{who.owner_schools} schools):", flush=True)
     results = reads.run(app, dataset, who, runs, subjects.PASSWORD)
+    found = {"dataset": dataset, "results": results, "subjects": who}
+    if peer_of is not None:
+        peer = subjects.prepare(app, owner_schools=peer_of)
+        print(f"  ... and for an owner of the smaller dataset's size ({peer.owner_schools} "
+              "schools):", flush=True)
+        found["peer"] = reads.run(app, dataset, peer, runs, subjects.PASSWORD, reader="owner")
+        found["peer_subjects"] = peer
     app.extensions["nordialog.db"].disconnect()
-    return {"dataset": dataset, "results": results, "subjects": who}
+    return found
 
 
 def main(argv=None) -> None:
@@ -73,12 +83,15 @@ def main(argv=None) -> None:
         main_set = datasets.prepare(args.engine, args.scale, args.postgres_url, args.rebuild)
         figures["builds"][args.scale] = main_set.build_seconds
     if "reads" in parts:
-        figures["reads"] = measure_reads(main_set, args.runs)
+        # The smaller dataset first: its owner's size picks the peer owner at full size.
         smaller = TENTH.get(args.scale)
+        peer_of = None
         if smaller:
             small_set = datasets.prepare(args.engine, smaller, args.postgres_url, args.rebuild)
             figures["builds"][smaller] = small_set.build_seconds
             figures["reads_small"] = measure_reads(small_set, args.runs)
+            peer_of = figures["reads_small"]["subjects"].owner_schools
+        figures["reads"] = measure_reads(main_set, args.runs, peer_of)
     if "writes" in parts or "memory" in parts:
         app = app_for(main_set)
         who = subjects.prepare(app)

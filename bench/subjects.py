@@ -21,6 +21,7 @@ class Subjects:
     theme: str = ""
     theme_id: int = 0
     owner_path: str = ""
+    owner_schools: int = 0
     school_path: str = ""
     headers: dict = field(default_factory=dict)
     emails: dict = field(default_factory=dict)
@@ -37,8 +38,12 @@ def _user(email: str, name: str, role: str, organisation):
     return user
 
 
-def prepare(app) -> Subjects:
-    """Pick the records and make the people (idempotent); tokens are new on every run."""
+def prepare(app, owner_schools: int | None = None) -> Subjects:
+    """Pick the records and make the people (idempotent); tokens are new on every run.
+
+    The owner is the one with most schools, or with ``owner_schools`` the one whose number of
+    schools is closest to it (a peer of the smaller dataset's owner, for the growth figures).
+    """
     from app.accounts.audit import audit_context
     from app.accounts.services import issue_token
 
@@ -50,7 +55,13 @@ def prepare(app) -> Subjects:
         owners = select((o, count(c for c in db.Organisation if c.parent == o))
                         for o in db.Organisation
                         if o.kind == "school_owner" and o.country in ("DK", "NO"))
-        owner = sorted(owners, key=lambda pair: (-pair[1], pair[0].id))[0][0]
+        if owner_schools is None:
+            owner = sorted(owners, key=lambda pair: (-pair[1], pair[0].id))[0][0]
+        else:
+            owner = sorted(owners, key=lambda pair: (abs(pair[1] - owner_schools),
+                                                     pair[0].id))[0][0]
+        found.owner_schools = count(s for s in db.Organisation if s.parent == owner
+                                    and s.kind == "school")
         school = select(s for s in db.Organisation if s.parent == owner
                         and s.kind == "school").order_by(lambda s: s.id).first()
         agency = db.Organisation.get(kind="national_agency", country="SE")
@@ -65,8 +76,10 @@ def prepare(app) -> Subjects:
                        and c.status in ("agreed", "in_progress", "at_risk"))[:2000]
         engagement = select(e for e in db.Engagement if e.organisation == school).order_by(
             lambda e: desc(e.starts_on)).first()
+        # A peer owner's office is another person: a role, once given, stays with its owner.
+        office = "office@bench.test" if owner_schools is None else "peer-office@bench.test"
         people = {
-            "owner": _user("office@bench.test", "Bench Office", "school_office", owner),
+            "owner": _user(office, "Bench Office", "school_office", owner),
             "agency": _user("agency@bench.test", "Bench Agency", "agency_officer", agency),
             "admin": _user("admin@bench.test", "Bench Admin", "administrator", None),
         }
