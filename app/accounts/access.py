@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from flask import g, has_request_context
 from pony.orm import exists, select
 
-from app.accounts.roles import CAPABILITIES, REACH, roles_with
+from app.accounts.roles import CAPABILITIES, REACH
 from app.db import db
 from app.errors import Forbidden, NotFound
 from app.i18n import _
 
 NOTHING = (0,)  # ids start at 1: an "in" over this matches nothing (SQL has no empty IN ())
-NO_ROLE = ("",)
 
 
 @dataclass(frozen=True)
@@ -206,13 +205,13 @@ def require(principal: Principal, capability: str, target):
 _SUBTREE_CLAUSE = "x.{org} in select(o for o in db.Organisation if {prefixes})"
 _PROGRAMME_CLAUSE = "x.{programme}.run_by.id in {agencies}"
 
-# Reaches organisation o: in a subtree role's subtree, the agency itself, or taking part (or
-# under an organisation taking part) in one of the agency's programmes.
-_ORGANISATION_CLAUSE = (
-    "(exists(r for r in db.RoleAssignment if r.user.id == user_id and r.role in {roles}"
-    " and o.path.startswith(r.scope_path)) or o.id in {agencies}"
-    " or exists(e for e in db.Engagement if e.programme.run_by.id in {agencies}"
-    " and o.path.startswith(e.organisation.path)))"
+# Reaches organisation o: in a subtree role's subtree (its paths are constants of the query, as
+# above: a correlated EXISTS over role assignments per organisation made the organisation list
+# grow with every organisation in the country), the agency itself, or taking part (or under an
+# organisation taking part) in one of the agency's programmes.
+_AGENCY_ORGANISATION_CLAUSE = (
+    "o.id in {agencies} or exists(e for e in db.Engagement if e.programme.run_by.id in"
+    " {agencies} and o.path.startswith(e.organisation.path))"
 )
 
 
@@ -223,10 +222,7 @@ class _Clauses:
         self.principal = principal
         self.capability = capability
         self.names = {
-            "user_id": principal.user_id,
-            "read_roles": roles_with(capability, "subtree") or NO_ROLE,
             "read_agencies": principal.agency_ids(capability),
-            "conf_roles": roles_with("read_confidential", "subtree") or NO_ROLE,
             "conf_agencies": principal.agency_ids("read_confidential"),
         }
 
@@ -239,18 +235,21 @@ class _Clauses:
             return "True"
         prefix = "conf" if confidential else "read"
         parts = []
-        paths = self.principal.subtree_paths(capability)
-        if paths:
-            names = []
-            for number, path in enumerate(sorted(set(paths))):
-                names.append(f"{prefix}_path{number}")
-                self.names[names[-1]] = path
-            prefixes = " or ".join(f"o.path.startswith({name})" for name in names)
+        prefixes = self._in_subtrees(capability, prefix)
+        if prefixes:
             parts.append(_SUBTREE_CLAUSE.format(org=org, prefixes=prefixes))
         if self.principal.agency_ids(capability) != NOTHING:
             parts.append(_PROGRAMME_CLAUSE.format(programme=programme,
                                                   agencies=f"{prefix}_agencies"))
         return "(" + " or ".join(parts) + ")" if parts else "x.id < 0"
+
+    def _in_subtrees(self, capability: str, prefix: str) -> str:
+        """``o`` is in one of the subtrees of the principal's roles (paths bound as names)."""
+        names = []
+        for number, path in enumerate(sorted(set(self.principal.subtree_paths(capability)))):
+            names.append(f"{prefix}_path{number}")
+            self.names[names[-1]] = path
+        return " or ".join(f"o.path.startswith({name})" for name in names)
 
     def confidential_follows_reach(self) -> bool:
         """Whoever reaches these records may also read the confidential ones among them
@@ -270,8 +269,13 @@ class _Clauses:
         if self._everything(capability):
             return "True"
         prefix = "conf" if confidential else "read"
-        return _ORGANISATION_CLAUSE.format(roles=f"{prefix}_roles",
-                                           agencies=f"{prefix}_agencies")
+        parts = []
+        prefixes = self._in_subtrees(capability, prefix)
+        if prefixes:
+            parts.append(prefixes)
+        if self.principal.agency_ids(capability) != NOTHING:
+            parts.append(_AGENCY_ORGANISATION_CLAUSE.format(agencies=f"{prefix}_agencies"))
+        return "(" + " or ".join(parts) + ")" if parts else "o.id < 0"
 
     def apply(self, query, text: str):
         if self.principal.is_anonymous:
