@@ -98,9 +98,24 @@ def as_of(day: date) -> Today:
     return Today(fixed=day)
 
 
+# The zones in use, one index seek per zone (a "loose index scan"): a plain DISTINCT reads every
+# organisation's row, which at national scale (9,000 organisations) cost 3-4 ms on every list.
+# (Wrapped in a SELECT: Pony's raw select prefixes anything else with "select".)
+_ZONES_IN_USE = """SELECT zone FROM (
+    WITH RECURSIVE zones(zone) AS (
+        SELECT MIN("time_zone") FROM "organisation"
+        UNION ALL
+        SELECT (SELECT MIN("time_zone") FROM "organisation" WHERE "time_zone" > zones.zone)
+        FROM zones WHERE zones.zone IS NOT NULL
+    )
+    SELECT zone FROM zones
+) AS in_use WHERE zone IS NOT NULL
+"""
+
+
 def local_today(now: datetime | None = None) -> Today:
     """Each organisation's local date at ``now`` (one small query for the zones in use)."""
-    zones = tuple(sorted(select(o.time_zone for o in db.Organisation).distinct()))
+    zones = tuple(sorted(db.select(_ZONES_IN_USE)))
     return Today(instant=instant(now), zones=zones)
 
 
