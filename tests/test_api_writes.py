@@ -256,3 +256,20 @@ def test_a_retried_secret_is_given_again_but_never_stored_in_clear(client, app, 
     other = client.post(path, headers={**world.headers["admin"], "Idempotency-Key": key},
                         json=body)
     assert other.status_code == 201 and other.json["id"] != first.json["id"]
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:01:00+01:00", "9999-12-31T23:30:00-05:00",
+                                    "1999-12-31T23:59:59+00:00", "2101-01-01T00:00:00+00:00"])
+def test_a_meeting_time_outside_2000_to_2100_is_a_field_error(client, world, moment):
+    """Found by the release run's fuzzing: year 1 at +01:00 has no UTC equivalent, and turning
+    it into UTC for the database was a server error. Now the field says why, in Danish."""
+    answer = client.post("/api/v1/meetings", json={
+        "engagement_id": world.e_a1, "meeting_type": "talk", "starts_at": moment},
+        headers={**world.headers["office_a"], "Accept-Language": "da"})
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert answer.json["errors"]["starts_at"] == ["Skal være mellem 2000-01-01 og 2100-12-31."]
+    with client.application.app_context(), db_session:
+        from app.db import db
+
+        assert not db.Meeting.select(lambda m: m.starts_at.year < 2000
+                                     or m.starts_at.year > 2100).exists()
