@@ -273,3 +273,17 @@ def test_a_meeting_time_outside_2000_to_2100_is_a_field_error(client, world, mom
 
         assert not db.Meeting.select(lambda m: m.starts_at.year < 2000
                                      or m.starts_at.year > 2100).exists()
+
+
+def test_a_blank_key_names_no_record(client, world):
+    """Keys of only spaces or control characters are answered as unknown, not as a server
+    error (Pony refuses a blank lookup of a required text attribute)."""
+    from app.common.model import by_key
+
+    with client.application.app_context(), db_session:
+        from app.db import db
+
+        assert by_key(db.Programme, " \x0c\t") is None
+        assert by_key(db.Indicator, "") is None and by_key(db.Theme, None) is None
+        programme = db.Programme.select().first()
+        assert by_key(db.Programme, programme.key) == programme

@@ -17,6 +17,7 @@ from app.commitments import acknowledgement, services
 from app.commitments.models import SCOPES
 from app.commitments.status import STATUSES
 from app.common import fields
+from app.common.model import by_key
 from app.common.schemas import BaseSchema
 from app.db import db
 from app.errors import DomainError, InvalidInput
@@ -199,7 +200,7 @@ def _plan_commitment(principal: Principal, row: dict):
     if row["meeting_id"] and (meeting is None or engagement is None
                               or meeting.engagement.id != engagement.id):
         errors["meeting_id"] = [_("No meeting of this engagement has this id.")]
-    theme = db.Theme.get(key=row["theme"]) if row["theme"] else None
+    theme = by_key(db.Theme, row["theme"])
     if row["theme"] and theme is None:
         errors["theme"] = [_("No theme with this key.")]
     responsible = db.Organisation.get(id=row["responsible_organisation_id"])

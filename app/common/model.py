@@ -79,3 +79,15 @@ class AppendOnly:
 
     def before_delete(self) -> None:
         raise TypeError(f"{type(self).__name__} is append-only")
+
+
+def by_key(entity, key):
+    """The record of ``entity`` with this ``key``, or None.
+
+    Pony strips text and refuses a blank value for a required attribute with a ValueError even
+    in a lookup, so a key of only spaces or control characters from a request or a file would
+    be a server error; it names no record.
+    """
+    if key is None or not str(key).strip():
+        return None
+    return entity.get(key=key)

@@ -17,6 +17,7 @@ from app.api.support import (
     with_etag,
 )
 from app.common import fields
+from app.common.model import by_key
 from app.common.refs import Labels, Ref, Stamps, label_field, page_schema
 from app.common.schemas import BaseSchema, OutputSchema
 from app.db import db
@@ -107,7 +108,7 @@ def put_indicator(data, key):
     read) an indicator by its key: administrators only."""
     if not signed_in().is_admin():
         raise AccessRefused(_("You do not have access to this."), audit={"entity": "Indicator"})
-    existing = db.Indicator.get(key=key)
+    existing = by_key(db.Indicator, key)
     require_absent(existing)
     if existing is not None:
         # Checked before the change: the lock-and-read sees the version as it was read.

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pony.orm import select
 
 from app.accounts.access import Principal, can
+from app.common.model import by_key
 from app.db import db
 from app.i18n import _
 from app.indicators.personal_data import cell_reason, header_reason, identity_number_kind
@@ -348,7 +349,7 @@ class RowChecker:
         name = str(name).strip()
         if name not in self.indicators:
             key = self.preset.indicator_names.get(name_key(name), name)
-            found = db.Indicator.get(key=key)
+            found = by_key(db.Indicator, key)
             result = (found.id, found.country, found.unit) if found else None
             if len(self.indicators) < CACHE_LIMIT:
                 self.indicators[name] = result

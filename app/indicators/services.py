@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.common.model import by_key
 from app.db import db
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import _
@@ -14,7 +15,7 @@ PERIOD_PATTERN = r"^(\d{4}/\d{2}|\d{4}|\d{4}H[12])$"
 
 def get_indicator(key_or_id: str | int):
     found = (db.Indicator.get(id=key_or_id) if isinstance(key_or_id, int)
-             else db.Indicator.get(key=key_or_id))
+             else by_key(db.Indicator, key_or_id))
     if found is None:
         raise NotFound(_("No indicator %(indicator)s.", indicator=key_or_id))
     return found

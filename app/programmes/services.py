@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.common.model import by_key
 from app.db import db
 from app.errors import NotFound
 from app.i18n import _
@@ -11,7 +12,7 @@ def get_programme(key_or_id: str | int):
     if isinstance(key_or_id, int):
         programme = db.Programme.get(id=key_or_id)
     else:
-        programme = db.Programme.get(key=key_or_id)
+        programme = by_key(db.Programme, key_or_id)
     if programme is None:
         raise NotFound(_("No programme %(programme)s.", programme=key_or_id))
     return programme

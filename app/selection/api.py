@@ -8,6 +8,7 @@ from pony.orm import flush
 from app.accounts.access import visible_organisations
 from app.api.support import ApiBlueprint, PageQuery, fetch, idempotent, page_of, signed_in
 from app.common import fields
+from app.common.model import by_key
 from app.common.refs import Ref, page_schema
 from app.common.schemas import BaseSchema, OutputSchema
 from app.db import db
@@ -50,7 +51,7 @@ class WeakResultsQuery(PageQuery):
 
 
 def programme_with_rule(key: str):
-    programme = db.Programme.get(key=key)
+    programme = by_key(db.Programme, key)
     if programme is None or not programme.weak_results:
         raise InvalidInput(_("Choose a programme with a weak-results rule."), {
             "programme": [_("No programme %(programme)s with a weak-results rule.",
@@ -103,7 +104,7 @@ class StartedOut(OutputSchema):
 def open_closer_follow_up(data, organisation_id):
     """Closer follow-up of a school: corrective, binding commitments (and a meeting)."""
     school = fetch(get_organisation, organisation_id, "manage")
-    programme = db.Programme.get(key=data["programme"])
+    programme = by_key(db.Programme, data["programme"])
     if programme is None:
         raise InvalidInput(_("Closer follow-up could not be opened."), {
             "programme": [_("No programme %(programme)s.", programme=data["programme"])]})
