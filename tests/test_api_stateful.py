@@ -7,9 +7,9 @@ release run uses 1,000: see docs/SECURITY.md).
 Random ids rarely name a programme or an organisation, and random dates fall outside the API's
 years, so most sequences used to end at their first request with a refusal. The fuzzed copy of
 the spec therefore limits the request bodies' references (programme, organisation, engagement,
-meeting, theme, meeting type) to records of the test world and their dates to days around
-today; every other field stays free, a link still puts the record just created into the field
-it names, and tests/test_api_fuzz.py keeps sending every operation unrestricted input.
+meeting, theme, meeting type) to records of the test world and their dates and times to days
+around today; every other field stays free, a link still puts the record just created into the
+field it names, and tests/test_api_fuzz.py keeps sending every operation unrestricted input.
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ def _limited(body: dict, records: dict[str, list]) -> dict:
             # The API's date range (2000-2100) is an extension schemathesis does not read, so
             # nearly every generated date was refused; pick dates around today instead.
             values = [d.isoformat() for d in _DAYS_AROUND_TODAY]
+        elif prop.get("format") == "date-time":
+            # Moments too must lie in 2000-2100 (and carry their zone).
+            values = [f"{d.isoformat()}T09:30:00+01:00" for d in _DAYS_AROUND_TODAY]
         if values and prop.get("type") in ("integer", "string"):
             prop["enum"] = sorted(set(values)) + ([None] if prop.get("nullable") else [])
             for bound in ("minimum", "maximum", "minLength", "maxLength", "format"):
