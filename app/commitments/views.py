@@ -26,6 +26,7 @@ from app.commitments.schemas import (
 from app.commitments.status import OPEN, STATUSES, TRANSITIONS
 from app.commitments.tracking import track, track_many
 from app.engagements.services import get_engagement
+from app.errors import Forbidden, InvalidInput, NotFound
 from app.i18n import _, _l, localized
 from app.themes.services import vocabulary
 from app.web import signed_in
@@ -189,8 +190,8 @@ def carry_over(commitment_id):
     form = Form(values=submitted(["engagement_id", "due_date", "reason"]))
     data = load(CarryOverIn(), form.values, form)
     if data is not None:
-        into = record(get_engagement, data["engagement_id"], "manage")
         try:
+            into = _next_cycle(data["engagement_id"])
             successor = services.carry_over(commitment, into, due_date=data["due_date"],
                                             reason=data["reason"], actor=g.user.name)
             flush()
@@ -199,6 +200,16 @@ def carry_over(commitment_id):
         except SHOWN_ON_FORM as err:
             refused(form, err)
     return render(commitment, 422, carry_form=form)
+
+
+def _next_cycle(engagement_id: int):
+    """The engagement chosen on the form, or a message beside the field (not a 404 page: the
+    release run's form fuzzing sent an id of no engagement the user may change)."""
+    try:
+        return record(get_engagement, engagement_id, "manage")
+    except (NotFound, Forbidden):
+        raise InvalidInput(_("The commitment could not be carried over."), {
+            "engagement_id": [_("No engagement you may change has this id.")]}) from None
 
 
 @bp.post("/commitments/<id:commitment_id>/completion")

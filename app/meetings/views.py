@@ -178,7 +178,9 @@ def record_commitment(meeting_id):
     data = load(CommitmentCreate(), values, form)
     if data is not None:
         try:
-            responsible = db.Organisation.get(id=data.pop("responsible_organisation_id"))
+            # Left out of the posted form, the field names no one: a message beside it.
+            responsible_id = data.pop("responsible_organisation_id", None)
+            responsible = db.Organisation.get(id=responsible_id) if responsible_id else None
             allowed_ids = {ident for ident, _name in _responsible_options(meeting.engagement)}
             if responsible is None or responsible.id not in allowed_ids:
                 raise _invalid("responsible_organisation_id")
