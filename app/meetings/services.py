@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pony.orm import flush
 
+from app.common.fields import unstorable
 from app.common.model import utcnow
 from app.db import db
 from app.errors import Conflict, InvalidInput, NotFound
@@ -108,6 +109,8 @@ def write_minutes(agenda_item, text: str) -> None:
             _("Minutes can only be written after the meeting is held and before approval."),
             {"minutes": [_("Not editable now.")]},
         )
+    if unstorable(text):
+        raise InvalidInput(_("The minutes could not be saved."), {"minutes": [unstorable(text)]})
     agenda_item.minutes = text
     if meeting.status == "held":
         meeting.status = "minutes_drafted"

@@ -150,7 +150,13 @@ def save_minutes(meeting_id):
                     _("Someone else saved this item meanwhile; their text is shown above "
                       "yours.")]
                 continue
-            services.write_minutes(item, typed)
+            try:
+                services.write_minutes(item, typed)
+            except InvalidInput as err:  # about this item's text: say so beside it
+                form.errors[f"minutes-{item.id}"] = err.errors["minutes"]
+                form.message = str(err.message)
+        if form.errors and not conflicts:
+            return render(meeting, 422, minutes_form=form)
     except SHOWN_ON_FORM as err:
         refused(form, err)
         return render(meeting, 409, minutes_form=form)
