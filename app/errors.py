@@ -108,6 +108,16 @@ class InvalidInput(DomainError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
+def chosen(field: str, lookup, *args):
+    """The record that a value in the request names (a phase, a meeting type, a programme picked
+    on a form). When there is none, that is a message beside ``field``, not a missing page: the
+    page itself was found."""
+    try:
+        return lookup(*args)
+    except NotFound as err:
+        raise InvalidInput(err.message, {field: [err.message]}) from err
+
+
 def wants_json() -> bool:
     """API paths and clients that ask for JSON get JSON; browsers get a page."""
     if request.path.startswith("/api/") or request.path == "/healthz":

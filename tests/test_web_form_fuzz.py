@@ -296,6 +296,32 @@ def test_an_unknown_phase_is_a_field_error_not_a_missing_page(client, world):
     assert "phase" in response.json["errors"]
 
 
+def test_an_unknown_meeting_type_is_a_field_error_not_a_missing_page(client, world):
+    response = client.post("/api/v1/meetings", json={
+        "engagement_id": world.e_a1, "meeting_type": "no-such-type",
+        "starts_at": "2026-09-01T08:00:00+02:00"},
+        headers={**world.headers["office_a"], "Accept-Language": "da"})
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.json["errors"] == {
+        "meeting_type": ["Programmet har ingen mødetype no-such-type."]}
+
+
+def test_an_unknown_programme_is_shown_beside_its_field_and_nothing_is_started(
+        app, client, world):
+    assert sign_in(client, "office_a@example.test", PASSWORD).status_code == 302
+    page = client.get(f"/organisations/{world.a1}/engagements/new")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    url = DatabaseUrl.parse(app.config["DATABASE_URL"])
+    before = table_summary(url)
+    response = client.post(f"/organisations/{world.a1}/engagements", data={
+        "csrf_token": token, "programme_id": "987654", "period": "2027/28",
+        "starts_on": "2027-08-01"})
+    assert response.status_code == 422
+    assert '<p class="field-error" id="programme_id-error">No programme 987654.</p>' \
+        in response.text
+    assert table_summary(url) == before
+
+
 def test_a_bad_attendance_is_shown_beside_its_participant_and_nothing_is_saved(
         app, client, world):
     assert sign_in(client, "office_a@example.test", PASSWORD).status_code == 302

@@ -7,7 +7,7 @@ from datetime import date
 from pony.orm import desc, flush
 
 from app.db import db
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, chosen
 from app.i18n import _, localized
 from app.programmes.services import get_phase, ordered_phases, year_wheel_template
 
@@ -92,10 +92,7 @@ def transition_to(engagement, phase_key: str, *, occurred_on: date, note: str = 
     """
     if engagement.status != "active":
         raise Conflict(_("Only an active engagement can change phase."))
-    try:
-        phase = get_phase(engagement.programme, phase_key)
-    except NotFound as err:  # a value in the request, not a missing page: beside the field
-        raise InvalidInput(err.message, {"phase": [err.message]}) from err
+    phase = chosen("phase", get_phase, engagement.programme, phase_key)
     current = engagement.current_phase
     if current is not None and current.id == phase.id:
         raise Conflict(_("The engagement is already in this phase."), {"phase": [_("Unchanged.")]})

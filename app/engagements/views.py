@@ -21,7 +21,7 @@ from app.engagements.schemas import (
     YearWheelStepIn,
     YearWheelStepUpdate,
 )
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound, chosen
 from app.i18n import _, localized, ngettext
 from app.meetings.api import utc
 from app.meetings.lifecycle import STATUSES as MEETING_STATUSES
@@ -286,9 +286,9 @@ def start(organisation_id):
     data = load(EngagementCreate(), {**form.values, "organisation_id": organisation.id}, form)
     if data is not None:
         try:
-            programme = get_programme(data["programme_id"])
-        except NotFound as err:  # a choice in the form, not a missing page: beside the field
-            refused(form, InvalidInput(err.message, {"programme_id": [err.message]}))
+            programme = chosen("programme_id", get_programme, data["programme_id"])
+        except InvalidInput as err:
+            refused(form, err)
             return start_form(organisation_id, form=form, status=422)
         if not may_start_engagement(g.principal, programme, organisation):
             raise Forbidden(_("You do not have access to this."))

@@ -9,7 +9,7 @@ from pony.orm import flush
 from app.common.fields import unstorable
 from app.common.model import utcnow
 from app.db import db
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, chosen
 from app.i18n import _
 from app.meetings.evaluation import evaluation_snapshot, fill_evaluation
 from app.meetings.lifecycle import MINUTES_EDITABLE, STATUSES, may_follow
@@ -33,10 +33,7 @@ def plan_meeting(engagement, *, meeting_type: str, starts_at: datetime,
     """
     if engagement.status != "active":
         raise Conflict(_("Meetings can only be planned in an active engagement."))
-    try:
-        kind = get_meeting_type(engagement.programme, meeting_type)
-    except NotFound as err:  # a value in the request, not a missing page: beside the field
-        raise InvalidInput(err.message, {"meeting_type": [err.message]}) from err
+    kind = chosen("meeting_type", get_meeting_type, engagement.programme, meeting_type)
     if ends_at is not None and ends_at <= starts_at:
         raise InvalidInput(_("The meeting could not be planned."),
                            {"ends_at": [_("The end must be after the start.")]})
