@@ -306,29 +306,34 @@ def test_an_unknown_meeting_type_is_a_field_error_not_a_missing_page(client, wor
         "meeting_type": ["Programmet har ingen mødetype no-such-type."]}
 
 
+def office_page(app, client, path: str):
+    """A page as the office of municipality A sees it, its CSRF token, and the database's rows
+    and checksums before its form is posted."""
+    assert sign_in(client, "office_a@example.test", PASSWORD).status_code == 302
+    page = client.get(path)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return page, token, rows(app)
+
+
+def rows(app) -> dict:
+    return table_summary(DatabaseUrl.parse(app.config["DATABASE_URL"]))
+
+
 def test_an_unknown_programme_is_shown_beside_its_field_and_nothing_is_started(
         app, client, world):
-    assert sign_in(client, "office_a@example.test", PASSWORD).status_code == 302
-    page = client.get(f"/organisations/{world.a1}/engagements/new")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    url = DatabaseUrl.parse(app.config["DATABASE_URL"])
-    before = table_summary(url)
+    _, token, before = office_page(app, client, f"/organisations/{world.a1}/engagements/new")
     response = client.post(f"/organisations/{world.a1}/engagements", data={
         "csrf_token": token, "programme_id": "987654", "period": "2027/28",
         "starts_on": "2027-08-01"})
     assert response.status_code == 422
     assert '<p class="field-error" id="programme_id-error">No programme 987654.</p>' \
         in response.text
-    assert table_summary(url) == before
+    assert rows(app) == before
 
 
 def test_a_bad_attendance_is_shown_beside_its_participant_and_nothing_is_saved(
         app, client, world):
-    assert sign_in(client, "office_a@example.test", PASSWORD).status_code == 302
-    page = client.get(f"/meetings/{world.m_a1}")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    url = DatabaseUrl.parse(app.config["DATABASE_URL"])
-    before = table_summary(url)
+    page, token, before = office_page(app, client, f"/meetings/{world.m_a1}")
     field = f"attendance-{world.p_a1}"
     version = re.search(rf'name="version-{field}" value="(\d+)"', page.text).group(1)
     response = client.post(f"/meetings/{world.m_a1}/attendance", data={
@@ -336,4 +341,4 @@ def test_a_bad_attendance_is_shown_beside_its_participant_and_nothing_is_saved(
     assert response.status_code == 422
     assert f'id="{field}-error"' in response.text
     assert f'aria-describedby="{field}-error"' in response.text
-    assert table_summary(url) == before
+    assert rows(app) == before
