@@ -12,6 +12,7 @@ from app import create_app
 from app.config import load_config
 from app.db import DatabaseUrl
 from app.errors import InvalidInput, StartupError
+from app.worker_halt import APP_LOAD_ERROR
 from tests.conftest import SCHEMA_VERSION, TEST_CONFIG
 
 
@@ -91,6 +92,44 @@ def test_gunicorn_stops_with_the_message_when_the_database_cannot_be_reached(tmp
     assert done.returncode != 0
     assert "Cannot reach the database at postgresql://app:***@127.0.0.1:1/nordialog" in done.stderr
     assert "Traceback" not in done.stderr and "s3cret" not in done.stderr
+
+
+ELECTION = """
+import os, subprocess, sys
+folder = sys.argv[1]
+vote = ("import os, sys, time; from pathlib import Path; from app.worker_halt import "
+        "exit_status_for_startup_failure as elect; time.sleep(float(sys.argv[2]) - time.time()); "
+        "sys.exit(elect(os.getppid(), Path(sys.argv[1])))")
+import time
+start = str(time.time() + 1.5)  # all workers fail at the same instant, as gunicorn's can
+workers = [subprocess.Popen([sys.executable, "-c", vote, folder, start]) for _ in range(8)]
+print(" ".join(str(w.wait()) for w in workers))
+"""
+
+
+def _election(folder):
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", ELECTION, str(folder)], cwd=root,
+                          capture_output=True, text=True, timeout=60, check=True)
+    return sorted(int(code) for code in done.stdout.split())
+
+
+def test_of_workers_failing_together_exactly_one_reports_the_load_error(tmp_path):
+    """Two workers exiting with 4 make gunicorn raise inside its own halt (a traceback instead
+    of the message): one master, one worker that halts it; a new master holds a new election."""
+    assert _election(tmp_path) == [0] * 7 + [APP_LOAD_ERROR]
+    assert _election(tmp_path) == [0] * 7 + [APP_LOAD_ERROR]
+    assert len(list(tmp_path.iterdir())) == 1  # the gone master's marker was cleared
+
+
+def test_outside_gunicorn_the_load_error_is_always_reported(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": "postgresql://app:s3cret@127.0.0.1:1/nordialog",
+           "SECRET_KEY": "x" * 32, "NORDIALOG_ENV": "production", "TMPDIR": str(tmp_path)}
+    for _ in range(2):  # same parent twice: no election without a gunicorn master
+        done = subprocess.run([sys.executable, "-c", "import app.wsgi"], env=env, cwd=root,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 4 and "Cannot reach the database" in done.stderr
 
 
 def test_an_unmigrated_database_is_refused_with_the_remedy(tmp_path):
