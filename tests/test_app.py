@@ -84,7 +84,7 @@ def test_gunicorn_stops_with_the_message_when_the_database_cannot_be_reached(tmp
     the reason, and no traceback."""
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "DATABASE_URL": "postgresql://app:s3cret@127.0.0.1:1/nordialog",
-           "SECRET_KEY": "x" * 32, "NORDIALOG_ENV": "production"}
+           "SECRET_KEY": "x" * 32, "NORDIALOG_ENV": "production", "TMPDIR": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:0", "--chdir", str(root),
          "--control-socket", str(tmp_path / "gunicorn.ctl"), "app.wsgi:application"],
@@ -92,6 +92,7 @@ def test_gunicorn_stops_with_the_message_when_the_database_cannot_be_reached(tmp
     assert done.returncode != 0
     assert "Cannot reach the database at postgresql://app:***@127.0.0.1:1/nordialog" in done.stderr
     assert "Traceback" not in done.stderr and "s3cret" not in done.stderr
+    assert done.stderr.count("exited with code 4") == 1  # one worker halted the master
 
 
 ELECTION = """
