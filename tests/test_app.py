@@ -95,32 +95,47 @@ def test_gunicorn_stops_with_the_message_when_the_database_cannot_be_reached(tmp
     assert done.stderr.count("exited with code 4") == 1  # one worker halted the master
 
 
-ELECTION = """
-import os, subprocess, sys
-folder = sys.argv[1]
-vote = ("import os, sys, time; from pathlib import Path; from app.worker_halt import "
-        "exit_status_for_startup_failure as elect; time.sleep(float(sys.argv[2]) - time.time()); "
-        "sys.exit(elect(os.getppid(), Path(sys.argv[1])))")
-import time
-start = str(time.time() + 1.5)  # all workers fail at the same instant, as gunicorn's can
-workers = [subprocess.Popen([sys.executable, "-c", vote, folder, start]) for _ in range(8)]
+VOTE = """
+import os, sys, time
+from pathlib import Path
+from app.worker_halt import exit_status_for_startup_failure as elect
+sync = Path(sys.argv[2])
+(sync / f"ready-{os.getpid()}").touch()
+while not (sync / "go").exists():
+    time.sleep(0.001)
+sys.exit(elect(os.getppid(), Path(sys.argv[1])))
+"""
+
+MASTER = """
+import subprocess, sys, time
+from pathlib import Path
+vote, markers, sync = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+workers = [subprocess.Popen([sys.executable, "-c", vote, markers, str(sync)]) for _ in range(8)]
+while len(list(sync.glob("ready-*"))) < len(workers):
+    time.sleep(0.01)
+(sync / "go").touch()  # all workers fail at the same instant, as gunicorn's can
 print(" ".join(str(w.wait()) for w in workers))
 """
 
 
-def _election(folder):
+def _election(markers, sync):
+    for leftover in sync.iterdir():
+        leftover.unlink()
     root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, "-c", ELECTION, str(folder)], cwd=root,
-                          capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run([sys.executable, "-c", MASTER, VOTE, str(markers), str(sync)],
+                          cwd=root, capture_output=True, text=True, timeout=120, check=True)
     return sorted(int(code) for code in done.stdout.split())
 
 
 def test_of_workers_failing_together_exactly_one_reports_the_load_error(tmp_path):
     """Two workers exiting with 4 make gunicorn raise inside its own halt (a traceback instead
     of the message): one master, one worker that halts it; a new master holds a new election."""
-    assert _election(tmp_path) == [0] * 7 + [APP_LOAD_ERROR]
-    assert _election(tmp_path) == [0] * 7 + [APP_LOAD_ERROR]
-    assert len(list(tmp_path.iterdir())) == 1  # the gone master's marker was cleared
+    markers, sync = tmp_path / "markers", tmp_path / "sync"
+    markers.mkdir()
+    sync.mkdir()
+    assert _election(markers, sync) == [0] * 7 + [APP_LOAD_ERROR]
+    assert _election(markers, sync) == [0] * 7 + [APP_LOAD_ERROR]
+    assert len(list(markers.iterdir())) == 1  # the gone master's marker was cleared
 
 
 def test_outside_gunicorn_the_load_error_is_always_reported(tmp_path):
