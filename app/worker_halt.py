@@ -48,5 +48,5 @@ def exit_status_for_startup_failure(master_pid: int, folder: Path | None = None)
     except FileExistsError:
         return 0
     except OSError:
-        return APP_LOAD_ERROR  # no election possible: the status that halts is what matters
+        pass  # no election possible: the status that halts is what matters
     return APP_LOAD_ERROR

@@ -13,7 +13,7 @@ from app.config import load_config
 from app.db import DatabaseUrl
 from app.errors import InvalidInput, StartupError
 from app.worker_halt import APP_LOAD_ERROR
-from tests.conftest import SCHEMA_VERSION, TEST_CONFIG
+from tests.conftest import PROJECT_ROOT, SCHEMA_VERSION, TEST_CONFIG
 
 
 def test_secret_key_is_generated_once_and_kept_for_local_use(tmp_path, monkeypatch):
@@ -79,16 +79,22 @@ def test_unreachable_postgresql_fails_at_start_with_a_clear_message():
     assert "s3cret" not in message
 
 
+def _unreachable_database(tmp_path):
+    """The environment of a production start whose database does not answer; temporary files
+    (the workers' election marker) stay in the test's folder."""
+    return {**os.environ, "DATABASE_URL": "postgresql://app:s3cret@127.0.0.1:1/nordialog",
+            "SECRET_KEY": "x" * 32, "NORDIALOG_ENV": "production", "TMPDIR": str(tmp_path)}
+
+
 def test_gunicorn_stops_with_the_message_when_the_database_cannot_be_reached(tmp_path):
     """Not a worker restarted every few seconds for ever: the master stops, the operator reads
     the reason, and no traceback."""
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "DATABASE_URL": "postgresql://app:s3cret@127.0.0.1:1/nordialog",
-           "SECRET_KEY": "x" * 32, "NORDIALOG_ENV": "production", "TMPDIR": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:0", "--chdir", str(root),
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:0",
+         "--chdir", str(PROJECT_ROOT),
          "--control-socket", str(tmp_path / "gunicorn.ctl"), "app.wsgi:application"],
-        env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        env=_unreachable_database(tmp_path), capture_output=True, text=True, timeout=60,
+        cwd=tmp_path)
     assert done.returncode != 0
     assert "Cannot reach the database at postgresql://app:***@127.0.0.1:1/nordialog" in done.stderr
     assert "Traceback" not in done.stderr and "s3cret" not in done.stderr
@@ -121,9 +127,8 @@ print(" ".join(str(w.wait()) for w in workers))
 def _election(markers, sync):
     for leftover in sync.iterdir():
         leftover.unlink()
-    root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-c", MASTER, VOTE, str(markers), str(sync)],
-                          cwd=root, capture_output=True, text=True, timeout=120, check=True)
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=True)
     return sorted(int(code) for code in done.stdout.split())
 
 
@@ -139,11 +144,9 @@ def test_of_workers_failing_together_exactly_one_reports_the_load_error(tmp_path
 
 
 def test_outside_gunicorn_the_load_error_is_always_reported(tmp_path):
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "DATABASE_URL": "postgresql://app:s3cret@127.0.0.1:1/nordialog",
-           "SECRET_KEY": "x" * 32, "NORDIALOG_ENV": "production", "TMPDIR": str(tmp_path)}
     for _ in range(2):  # same parent twice: no election without a gunicorn master
-        done = subprocess.run([sys.executable, "-c", "import app.wsgi"], env=env, cwd=root,
+        done = subprocess.run([sys.executable, "-c", "import app.wsgi"],
+                              env=_unreachable_database(tmp_path), cwd=PROJECT_ROOT,
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 4 and "Cannot reach the database" in done.stderr
 
